@@ -1,0 +1,56 @@
+package dev.keymint.server.keys;
+
+import jakarta.annotation.PreDestroy;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Remembers when each key was last used and writes those times in batches, so that the token
+ * path does no database write. At most one flush interval of last-used times is lost if the
+ * process is killed; a graceful shutdown flushes.
+ */
+@Component
+public class LastUsedRecorder {
+
+    private static final Logger log = LoggerFactory.getLogger(LastUsedRecorder.class);
+
+    private final JdbcApiKeyRepository keys;
+    private final ConcurrentHashMap<String, Instant> pending = new ConcurrentHashMap<>();
+
+    public LastUsedRecorder(JdbcApiKeyRepository keys) {
+        this.keys = keys;
+    }
+
+    /** Called on the token path: a map write, no I/O. */
+    public void used(String keyId, Instant at) {
+        pending.merge(keyId, at, (a, b) -> a.isAfter(b) ? a : b);
+    }
+
+    @Scheduled(fixedDelayString = "${keymint.keys.last-used-flush-interval:5s}")
+    @PreDestroy
+    public void flush() {
+        if (pending.isEmpty()) {
+            return;
+        }
+        Map<String, Instant> batch = new HashMap<>();
+        for (String id : pending.keySet()) {
+            Instant at = pending.remove(id);
+            if (at != null) {
+                batch.put(id, at);
+            }
+        }
+        try {
+            keys.recordLastUsed(batch);
+        } catch (DataAccessException e) {
+            batch.forEach(this::used);
+            log.warn("Could not record last-used times for {} keys; will retry: {}", batch.size(), e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.keymint.server.tokens;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.keymint.sdk.Scopes;
+import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.signing.SigningKey;
+import dev.keymint.server.signing.SigningKeys;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Date;
+
+/**
+ * Signs JWT access tokens following the JWT profile for OAuth 2.0 access tokens: header
+ * {@code typ: at+jwt} and {@code kid}; claims {@code iss}, {@code sub} and {@code client_id} (the
+ * key id), {@code aud}, {@code org}, {@code team} when the key has one, {@code scope}
+ * (space-separated), {@code iat}, {@code nbf}, {@code exp}, {@code jti}.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-2">RFC 9068 §2</a>
+ */
+final class AccessTokenMinter {
+
+    private static final JOSEObjectType AT_JWT = new JOSEObjectType("at+jwt");
+    private static final Base64.Encoder JTI_ENCODING = Base64.getUrlEncoder().withoutPadding();
+
+    private final SigningKeys signingKeys;
+    private final Duration ttl;
+    private final String audience;
+    private final Clock clock;
+    private final SecureRandom random = new SecureRandom();
+
+    AccessTokenMinter(SigningKeys signingKeys, TokenProperties properties, Clock clock) {
+        this.signingKeys = signingKeys;
+        this.ttl = properties.ttl();
+        this.audience = properties.audience();
+        this.clock = clock;
+    }
+
+    MintedToken mint(String issuer, ApiKey key, Scopes scopes) {
+        Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
+        Instant expiresAt = issuedAt.plus(ttl);
+        JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject(key.id())
+                .claim("client_id", key.id())
+                .audience(audience)
+                .claim("org", key.organizationSlug())
+                .claim("scope", scopes.toString())
+                .issueTime(Date.from(issuedAt))
+                .notBeforeTime(Date.from(issuedAt))
+                .expirationTime(Date.from(expiresAt))
+                .jwtID(newJti());
+        if (key.team() != null) {
+            claims.claim("team", key.team());
+        }
+        SigningKey signingKey = signingKeys.current();
+        JWSHeader header = new JWSHeader.Builder(signingKey.algorithm()).type(AT_JWT).keyID(signingKey.kid()).build();
+        SignedJWT jwt = new SignedJWT(header, claims.build());
+        try {
+            jwt.sign(signingKey.signer());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("Signing with key " + signingKey.kid() + " failed", e);
+        }
+        return new MintedToken(jwt.serialize(), issuedAt, expiresAt);
+    }
+
+    private String newJti() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return JTI_ENCODING.encodeToString(bytes);
+    }
+
+    record MintedToken(String value, Instant issuedAt, Instant expiresAt) {
+    }
+}

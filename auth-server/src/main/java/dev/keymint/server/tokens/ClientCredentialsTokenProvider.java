@@ -1,0 +1,103 @@
+package dev.keymint.server.tokens;
+
+import dev.keymint.sdk.InvalidScopeException;
+import dev.keymint.sdk.Scope;
+import dev.keymint.sdk.Scopes;
+import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.keys.LastUsedRecorder;
+import dev.keymint.server.tokens.AccessTokenMinter.MintedToken;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.springframework.security.authentication.AuthenticationProvider;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2AccessToken;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2AccessTokenAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationToken;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
+import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
+
+/**
+ * The client-credentials grant: decides the token's scopes and mints it. Unlike the stock
+ * provider it stores no {@code OAuth2Authorization} (nothing is written per token) and applies
+ * Keymint's scope containment (from resource-sdk, the same rules resource servers check) instead
+ * of exact string matching.
+ *
+ * <p>Without a {@code scope} parameter the token carries all of the key's scopes; with one, every
+ * requested scope must be covered by a granted scope, else {@code invalid_scope}.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.4">RFC 6749 §4.4</a>
+ */
+final class ClientCredentialsTokenProvider implements AuthenticationProvider {
+
+    private static final String ERROR_URI = "https://www.rfc-editor.org/rfc/rfc6749#section-5.2";
+
+    private final AccessTokenMinter minter;
+    private final LastUsedRecorder lastUsed;
+
+    ClientCredentialsTokenProvider(AccessTokenMinter minter, LastUsedRecorder lastUsed) {
+        this.minter = minter;
+        this.lastUsed = lastUsed;
+    }
+
+    @Override
+    public Authentication authenticate(Authentication authentication) {
+        OAuth2ClientCredentialsAuthenticationToken request = (OAuth2ClientCredentialsAuthenticationToken) authentication;
+        if (!(request.getPrincipal() instanceof OAuth2ClientAuthenticationToken client) || !client.isAuthenticated()
+                || client.getRegisteredClient() == null) {
+            throw new OAuth2AuthenticationException(OAuth2ErrorCodes.INVALID_CLIENT);
+        }
+        RegisteredClient registeredClient = client.getRegisteredClient();
+        ApiKey key = ApiKeyClients.apiKey(registeredClient);
+        Scopes scopes = tokenScopes(ApiKeyClients.grantedScopes(registeredClient), request.getScopes());
+        String issuer = AuthorizationServerContextHolder.getContext().getIssuer();
+        MintedToken token = minter.mint(issuer, key, scopes);
+        lastUsed.used(key.id(), token.issuedAt());
+        Set<String> scopeNames = new LinkedHashSet<>();
+        scopes.asSet().forEach(scope -> scopeNames.add(scope.toString()));
+        OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, token.value(),
+                token.issuedAt(), token.expiresAt(), scopeNames);
+        return new OAuth2AccessTokenAuthenticationToken(registeredClient, client, accessToken);
+    }
+
+    static Scopes tokenScopes(Scopes granted, Set<String> requested) {
+        if (requested.isEmpty()) {
+            return granted;
+        }
+        List<Scope> chosen = new ArrayList<>();
+        for (String text : requested.stream().sorted().toList()) {
+            Scope scope;
+            try {
+                scope = Scope.parse(text);
+            } catch (InvalidScopeException e) {
+                throw invalidScope("Malformed scope '" + printable(text) + "': " + e.getMessage());
+            }
+            if (!granted.covers(scope)) {
+                throw invalidScope("The scope '" + scope + "' is not covered by the API key's scopes");
+            }
+            chosen.add(scope);
+        }
+        return Scopes.of(chosen);
+    }
+
+    /** Error descriptions must stay within RFC 6749's character set (%x20-21 / %x23-5B / %x5D-7E). */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder();
+        text.codePoints().limit(100).forEach(c -> out.append(c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' ? (char) c : '?'));
+        return out.toString();
+    }
+
+    private static OAuth2AuthenticationException invalidScope(String description) {
+        return new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_SCOPE, description, ERROR_URI));
+    }
+
+    @Override
+    public boolean supports(Class<?> authentication) {
+        return OAuth2ClientCredentialsAuthenticationToken.class.isAssignableFrom(authentication);
+    }
+}

@@ -1,0 +1,108 @@
+package dev.keymint.server.tokens;
+
+import dev.keymint.server.keys.JdbcApiKeyRepository;
+import dev.keymint.server.keys.LastUsedRecorder;
+import dev.keymint.server.signing.SigningKeys;
+import java.time.Clock;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
+import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
+import org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretBasicAuthenticationConverter;
+import org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretPostAuthenticationConverter;
+import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2ClientCredentialsAuthenticationConverter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.savedrequest.NullRequestCache;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Wires Spring Security's authorization server for the one thing Keymint serves with it:
+ * {@code POST /oauth/token} with the client-credentials grant, authenticated by API key. Every
+ * other grant is {@code unsupported_grant_type}; every other client authentication method is
+ * ignored; nothing is stored per token; no session is created.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnWebApplication
+public class TokenEndpointSecurityConfiguration {
+
+    public static final String TOKEN_ENDPOINT = "/oauth/token";
+
+    @Bean
+    AuthorizationServerSettings authorizationServerSettings(IssuerResolver issuers) {
+        AuthorizationServerSettings.Builder settings = AuthorizationServerSettings.builder().tokenEndpoint(TOKEN_ENDPOINT);
+        if (issuers.configured() != null) {
+            settings.issuer(issuers.configured());
+        }
+        return settings.build();
+    }
+
+    /** The authorization server insists on a repository; the token path never uses it to find keys. */
+    @Bean
+    RegisteredClientRepository registeredClientRepository(JdbcApiKeyRepository keys) {
+        return new ApiKeyRegisteredClientRepository(keys);
+    }
+
+    @Bean
+    @Order(Ordered.HIGHEST_PRECEDENCE)
+    SecurityFilterChain tokenEndpointFilterChain(HttpSecurity http, JdbcApiKeyRepository keys, SigningKeys signingKeys,
+                                                 TokenProperties tokens, LastUsedRecorder lastUsed, Clock clock,
+                                                 JsonMapper json) throws Exception {
+        OAuthErrorResponseHandler errors = new OAuthErrorResponseHandler(json);
+        var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, clock);
+        var clientCredentials = new ClientCredentialsTokenProvider(new AccessTokenMinter(signingKeys, tokens, clock), lastUsed);
+        http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, TOKEN_ENDPOINT))
+                .oauth2AuthorizationServer(server -> server
+                        .clientAuthentication(client -> client
+                                .authenticationConverters(converters -> {
+                                    converters.clear();
+                                    converters.add(new ClientSecretBasicAuthenticationConverter());
+                                    converters.add(new ClientSecretPostAuthenticationConverter());
+                                })
+                                .authenticationProviders(providers -> {
+                                    providers.clear();
+                                    providers.add(clientAuthentication);
+                                })
+                                .errorResponseHandler(errors))
+                        .tokenEndpoint(token -> token
+                                .accessTokenRequestConverters(converters -> {
+                                    converters.clear();
+                                    converters.add(new OAuth2ClientCredentialsAuthenticationConverter());
+                                })
+                                .authenticationProviders(providers -> {
+                                    providers.clear();
+                                    providers.add(clientCredentials);
+                                })
+                                .errorResponseHandler(errors)))
+                .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.requestCache(new NullRequestCache()))
+                .csrf(csrf -> csrf.disable());
+        return http.build();
+    }
+
+    /** Public endpoints outside the token path: discovery, JWKS, health; everything else is closed. */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    SecurityFilterChain publicEndpointsFilterChain(HttpSecurity http) throws Exception {
+        http.authorizeHttpRequests(requests -> requests
+                        .requestMatchers("/.well-known/**", "/oauth/**", "/actuator/health/**", "/actuator/health",
+                                "/actuator/info", "/actuator/prometheus", "/error").permitAll()
+                        .anyRequest().denyAll())
+                .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .requestCache(cache -> cache.requestCache(new NullRequestCache()))
+                .csrf(csrf -> csrf.disable());
+        return http.build();
+    }
+
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+}
