@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies Keymint access tokens offline against the issuer's published keys. Immutable and
@@ -49,6 +50,7 @@ import java.util.Set;
 public final class TokenVerifier {
 
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+    private static final int SCOPE_CACHE_SIZE = 1024;
 
     private final String issuer;
     private final String audience;
@@ -58,6 +60,7 @@ public final class TokenVerifier {
     private final Clock clock;
     private final int maxTokenLength;
     private final JwksCache keys;
+    private final ConcurrentHashMap<String, Scopes> scopeCache = new ConcurrentHashMap<>();
 
     private TokenVerifier(Builder b, JwksCache keys) {
         this.issuer = b.issuer;
@@ -150,10 +153,10 @@ public final class TokenVerifier {
         if (!key.verify(signingInput, token.substring(dot2 + 1))) {
             throw new TokenRejectedException(Reason.BAD_SIGNATURE, "the token's signature is invalid");
         }
-        return claims(json(token, dot1 + 1, dot2, "payload"));
+        return claims(json(token, dot1 + 1, dot2, "payload"), algorithm, (String) kid);
     }
 
-    private VerifiedToken claims(Map<String, Object> claims) {
+    private VerifiedToken claims(Map<String, Object> claims, SignatureAlgorithm algorithm, String kid) {
         if (!issuer.equals(claims.get("iss"))) {
             throw new TokenRejectedException(Reason.WRONG_ISSUER, "the token's issuer is not " + issuer);
         }
@@ -182,16 +185,16 @@ public final class TokenVerifier {
             scopes = Scopes.empty();
         } else if (scope instanceof String s) {
             try {
-                scopes = Scopes.parse(s);
+                scopes = parseScopes(s);
             } catch (InvalidScopeException e) {
                 throw malformed("the token's scope claim is invalid: " + e.getMessage());
             }
         } else {
             throw malformed("the token's scope claim is not a string");
         }
-        return new VerifiedToken(requiredString(claims, "sub"), requiredString(claims, "client_id"), org,
+        return new VerifiedToken(algorithm, kid, requiredString(claims, "sub"), requiredString(claims, "client_id"), org,
                 optionalString(claims, "team"), aud, scopes, issuedAt, expiresAt, requiredString(claims, "jti"),
-                freeze(claims));
+                freezeClaims(claims));
     }
 
     private Map<String, Object> json(String token, int from, int to, String part) {
@@ -264,6 +267,28 @@ public final class TokenVerifier {
             throw malformed("the token's " + name + " claim is not a string");
         }
         return (String) value;
+    }
+
+    /** Scope claims repeat (one per API key), so parsed values are cached; bounded, cleared when full. */
+    private Scopes parseScopes(String text) {
+        Scopes cached = scopeCache.get(text);
+        if (cached == null) {
+            cached = Scopes.parse(text);
+            if (scopeCache.size() >= SCOPE_CACHE_SIZE) {
+                scopeCache.clear();
+            }
+            scopeCache.put(text, cached);
+        }
+        return cached;
+    }
+
+    private static Map<String, Object> freezeClaims(Map<String, Object> claims) {
+        for (Object value : claims.values()) {
+            if (value instanceof Map || value instanceof List) {
+                return freeze(claims);
+            }
+        }
+        return Collections.unmodifiableMap(claims);
     }
 
     @SuppressWarnings("unchecked")

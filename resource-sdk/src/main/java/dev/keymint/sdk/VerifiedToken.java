@@ -27,8 +27,10 @@ public final class VerifiedToken {
     private final Instant expiresAt;
     private final String id;
     private final Map<String, Object> claims;
+    private final SignatureAlgorithm algorithm;
+    private final String keyId;
 
-    VerifiedToken(String subject, String clientId, String organization, String team, List<String> audience,
+    VerifiedToken(SignatureAlgorithm algorithm, String keyId, String subject, String clientId, String organization, String team, List<String> audience,
                   Scopes scopes, Instant issuedAt, Instant expiresAt, String id, Map<String, Object> claims) {
         this.subject = subject;
         this.clientId = clientId;
@@ -40,6 +42,18 @@ public final class VerifiedToken {
         this.expiresAt = expiresAt;
         this.id = id;
         this.claims = claims;
+        this.algorithm = algorithm;
+        this.keyId = keyId;
+    }
+
+    /** @return the algorithm the token was signed with */
+    public SignatureAlgorithm algorithm() {
+        return algorithm;
+    }
+
+    /** @return the {@code kid} header, if present */
+    public Optional<String> keyId() {
+        return Optional.ofNullable(keyId);
     }
 
     /** @return {@code sub}: for Keymint tokens, the API key's public id */
