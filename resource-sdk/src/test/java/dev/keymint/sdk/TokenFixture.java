@@ -33,22 +33,22 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /** Keys, a settable clock and a token builder for tests. */
-final class TokenFixture {
+public final class TokenFixture {
 
-    static final String ISSUER = "https://auth.example.com";
-    static final String AUDIENCE = "billing-api";
-    static final String ORG = "acme";
-    static final RSAKey KEY = rsa("k1");
-    static final RSAKey OTHER_KEY = rsa("k2");
-    static final RSAKey ATTACKER_KEY = rsa("attacker");
-    static final ECKey EC_KEY = ec("e1");
-    static final KeyPair ED_PAIR = ed();
-    static final OctetKeyPair ED_JWK = edJwk("d1", ED_PAIR);
+    public static final String ISSUER = "https://auth.example.com";
+    public static final String AUDIENCE = "billing-api";
+    public static final String ORG = "acme";
+    public static final RSAKey KEY = rsa("k1");
+    public static final RSAKey OTHER_KEY = rsa("k2");
+    public static final RSAKey ATTACKER_KEY = rsa("attacker");
+    public static final ECKey EC_KEY = ec("e1");
+    public static final KeyPair ED_PAIR = ed();
+    public static final OctetKeyPair ED_JWK = edJwk("d1", ED_PAIR);
 
     private TokenFixture() {
     }
 
-    static String jwks(JWK... keys) {
+    public static String jwks(JWK... keys) {
         List<JWK> pub = new ArrayList<>();
         for (JWK k : keys) {
             pub.add(k.toPublicJWK());
@@ -56,11 +56,11 @@ final class TokenFixture {
         return new JWKSet(pub).toString();
     }
 
-    static TokenBuilder token(Clock clock) {
+    public static TokenBuilder token(Clock clock) {
         return new TokenBuilder(clock.instant());
     }
 
-    static TokenBuilder token(Instant now) {
+    public static TokenBuilder token(Instant now) {
         return new TokenBuilder(now);
     }
 
@@ -93,7 +93,7 @@ final class TokenFixture {
     }
 
     /** Builds compact JWS tokens with default valid Keymint claims; each part can be changed. */
-    static final class TokenBuilder {
+    public static final class TokenBuilder {
         private final Map<String, Object> header = new LinkedHashMap<>();
         private final Map<String, Object> claims = new LinkedHashMap<>();
         private JWK signingKey = KEY;
@@ -115,7 +115,7 @@ final class TokenFixture {
             claims.put("jti", UUID.randomUUID().toString());
         }
 
-        TokenBuilder header(String name, Object value) {
+        public TokenBuilder header(String name, Object value) {
             if (value == null) {
                 header.remove(name);
             } else {
@@ -124,7 +124,7 @@ final class TokenFixture {
             return this;
         }
 
-        TokenBuilder claim(String name, Object value) {
+        public TokenBuilder claim(String name, Object value) {
             if (value == null) {
                 claims.remove(name);
             } else {
@@ -133,11 +133,11 @@ final class TokenFixture {
             return this;
         }
 
-        TokenBuilder kid(String kid) {
+        public TokenBuilder kid(String kid) {
             return header("kid", kid);
         }
 
-        TokenBuilder signedWith(JWK key) {
+        public TokenBuilder signedWith(JWK key) {
             this.signingKey = key;
             if (key instanceof ECKey) {
                 header.put("alg", "ES256");
@@ -154,11 +154,11 @@ final class TokenFixture {
             return this;
         }
 
-        String unsigned() {
+        public String unsigned() {
             return part(header) + "." + part(claims);
         }
 
-        String build() {
+        public String build() {
             try {
                 String input = unsigned();
                 byte[] in = input.getBytes(StandardCharsets.US_ASCII);
