@@ -1,0 +1,612 @@
+package dev.keymint.sdk;
+
+import com.nimbusds.jose.util.JSONObjectUtils;
+import dev.keymint.sdk.TokenRejectedException.Reason;
+import dev.keymint.sdk.internal.HttpFetcher;
+import dev.keymint.sdk.internal.JwksCache;
+import dev.keymint.sdk.internal.Uris;
+import dev.keymint.sdk.internal.VerifierKey;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Verifies Keymint access tokens offline against the issuer's published keys. Immutable and
+ * thread-safe: build one per issuer at start-up and share it.
+ *
+ * <pre>{@code
+ * TokenVerifier verifier = TokenVerifier.forIssuer("https://auth.example.com")
+ *         .audience("billing-api").organization("acme")
+ *         .build();
+ * VerifiedToken token = verifier.verify(request.getHeader("Authorization"));
+ * token.require("write", "projects/42/invoices/7");
+ * }</pre>
+ *
+ * <p>Checks, in order: length (before any parsing), compact JWS shape, {@code alg} among the
+ * configured {@link SignatureAlgorithm}s, {@code typ} {@code at+jwt}, no {@code crit}, the key
+ * named by {@code kid} from the issuer's JWKS only ({@code jku}, {@code x5u}, {@code jwk} and
+ * {@code x5c} headers are ignored), the signature, then the claims: {@code iss} exactly the
+ * issuer; {@code exp}, {@code iat} and {@code nbf} with the clock skew; {@code aud} containing
+ * the configured audience; {@code org} equal to the configured organization; {@code sub},
+ * {@code client_id}, {@code jti} present; {@code scope}, if present, valid {@link Scopes}.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-4">RFC 9068 §4 Validating JWT Access Tokens</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8725#section-3.1">RFC 8725 §3.1 Perform Algorithm Verification</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-3">RFC 8414 §3 Obtaining Authorization Server Metadata</a>
+ */
+public final class TokenVerifier {
+
+    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
+    private static final int SCOPE_CACHE_SIZE = 1024;
+
+    private final String issuer;
+    private final String audience;
+    private final String organization;
+    private final Set<SignatureAlgorithm> algorithms;
+    private final Duration clockSkew;
+    private final Clock clock;
+    private final int maxTokenLength;
+    private final JwksCache keys;
+    private final ConcurrentHashMap<String, Scopes> scopeCache = new ConcurrentHashMap<>();
+
+    private TokenVerifier(Builder b, JwksCache keys) {
+        this.issuer = b.issuer;
+        this.audience = b.audience;
+        this.organization = b.organization;
+        this.algorithms = Collections.unmodifiableSet(EnumSet.copyOf(b.algorithms));
+        this.clockSkew = b.clockSkew;
+        this.clock = b.clock;
+        this.maxTokenLength = b.maxTokenLength;
+        this.keys = keys;
+    }
+
+    /**
+     * Starts configuring a verifier for the tokens of one issuer.
+     *
+     * @param issuer the exact {@code iss} value, e.g. {@code https://auth.example.com}; its
+     *               RFC 8414 metadata names the JWKS unless {@link Builder#jwksUri} or
+     *               {@link Builder#jwks} is given
+     * @return a builder
+     * @throws IllegalArgumentException if the issuer is null or blank
+     */
+    public static Builder forIssuer(String issuer) {
+        if (issuer == null || issuer.isBlank()) {
+            throw new IllegalArgumentException("issuer cannot be null or blank");
+        }
+        return new Builder(issuer);
+    }
+
+    /**
+     * Verifies a token.
+     *
+     * @param bearerHeaderOrToken an {@code Authorization} header value ({@code Bearer eyJ…}) or
+     *                            the bare token
+     * @return the verified token
+     * @throws TokenRejectedException if the token is not accepted, or (with
+     *                                {@link Reason#JWKS_UNAVAILABLE}) the keys cannot be obtained
+     */
+    public VerifiedToken verify(String bearerHeaderOrToken) {
+        if (bearerHeaderOrToken == null) {
+            throw new TokenRejectedException(Reason.MALFORMED, "no token");
+        }
+        if (bearerHeaderOrToken.length() > maxTokenLength + 64) {
+            throw new TokenRejectedException(Reason.TOO_LARGE, "the token is longer than " + maxTokenLength + " characters");
+        }
+        String token = stripBearer(bearerHeaderOrToken);
+        int length = token.length();
+        if (length > maxTokenLength) {
+            throw new TokenRejectedException(Reason.TOO_LARGE, "the token is longer than " + maxTokenLength + " characters");
+        }
+        if (length == 0) {
+            throw new TokenRejectedException(Reason.MALFORMED, "no token");
+        }
+        int dot1 = -1;
+        int dot2 = -1;
+        for (int i = 0; i < length; i++) {
+            char c = token.charAt(i);
+            if (c == '.') {
+                if (dot1 < 0) {
+                    dot1 = i;
+                } else if (dot2 < 0) {
+                    dot2 = i;
+                } else {
+                    throw malformed("the token is not a compact JWS (too many parts)");
+                }
+            } else if (!isBase64Url(c)) {
+                throw malformed("the token contains a character outside base64url");
+            }
+        }
+        if (dot1 <= 0 || dot2 < 0 || dot2 == dot1 + 1 || dot2 == length - 1) {
+            throw malformed("the token is not a compact JWS (header.payload.signature)");
+        }
+
+        Map<String, Object> header = json(token, 0, dot1, "header");
+        SignatureAlgorithm algorithm = header.get("alg") instanceof String alg ? SignatureAlgorithm.fromJwsName(alg) : null;
+        if (algorithm == null || !algorithms.contains(algorithm)) {
+            throw new TokenRejectedException(Reason.UNSUPPORTED_ALGORITHM, "the token's alg is not accepted");
+        }
+        if (!isAccessTokenType(header.get("typ"))) {
+            throw new TokenRejectedException(Reason.WRONG_TYPE, "the token's typ is not at+jwt");
+        }
+        if (header.containsKey("crit")) {
+            throw malformed("the token has critical header parameters, none are supported");
+        }
+        Object kid = header.get("kid");
+        if (kid != null && !(kid instanceof String)) {
+            throw malformed("the token's kid is not a string");
+        }
+        VerifierKey key = keys.key((String) kid, algorithm);
+        byte[] signingInput = token.substring(0, dot2).getBytes(StandardCharsets.ISO_8859_1);
+        if (!key.verify(signingInput, token.substring(dot2 + 1))) {
+            throw new TokenRejectedException(Reason.BAD_SIGNATURE, "the token's signature is invalid");
+        }
+        return claims(json(token, dot1 + 1, dot2, "payload"), algorithm, (String) kid);
+    }
+
+    private VerifiedToken claims(Map<String, Object> claims, SignatureAlgorithm algorithm, String kid) {
+        if (!issuer.equals(claims.get("iss"))) {
+            throw new TokenRejectedException(Reason.WRONG_ISSUER, "the token's issuer is not " + issuer);
+        }
+        Instant now = clock.instant();
+        Instant expiresAt = time(claims, "exp", true);
+        if (!now.isBefore(expiresAt.plus(clockSkew))) {
+            throw new TokenRejectedException(Reason.EXPIRED, "the token expired at " + expiresAt);
+        }
+        Instant issuedAt = time(claims, "iat", true);
+        Instant notBefore = time(claims, "nbf", false);
+        Instant latestStart = now.plus(clockSkew);
+        if (issuedAt.isAfter(latestStart) || (notBefore != null && notBefore.isAfter(latestStart))) {
+            throw new TokenRejectedException(Reason.NOT_YET_VALID, "the token is not valid yet");
+        }
+        List<String> aud = audience(claims.get("aud"));
+        if (audience != null && !aud.contains(audience)) {
+            throw new TokenRejectedException(Reason.WRONG_AUDIENCE, "the token is not meant for " + audience);
+        }
+        String org = optionalString(claims, "org");
+        if (organization != null && !organization.equals(org)) {
+            throw new TokenRejectedException(Reason.WRONG_ORGANIZATION, "the token belongs to another organization");
+        }
+        Scopes scopes;
+        Object scope = claims.get("scope");
+        if (scope == null) {
+            scopes = Scopes.empty();
+        } else if (scope instanceof String s) {
+            try {
+                scopes = parseScopes(s);
+            } catch (InvalidScopeException e) {
+                throw malformed("the token's scope claim is invalid: " + e.getMessage());
+            }
+        } else {
+            throw malformed("the token's scope claim is not a string");
+        }
+        return new VerifiedToken(algorithm, kid, requiredString(claims, "sub"), requiredString(claims, "client_id"), org,
+                optionalString(claims, "team"), aud, scopes, issuedAt, expiresAt, requiredString(claims, "jti"),
+                freezeClaims(claims));
+    }
+
+    private Map<String, Object> json(String token, int from, int to, String part) {
+        try {
+            byte[] bytes = BASE64URL.decode(token.substring(from, to));
+            return JSONObjectUtils.parse(new String(bytes, StandardCharsets.UTF_8), maxTokenLength);
+        } catch (IllegalArgumentException | ParseException e) {
+            throw malformed("the token's " + part + " is not base64url-encoded JSON");
+        } catch (RuntimeException | StackOverflowError e) {
+            throw malformed("the token's " + part + " is not valid JSON");
+        }
+    }
+
+    private static boolean isAccessTokenType(Object typ) {
+        if (!(typ instanceof String t)) {
+            return false;
+        }
+        if (t.regionMatches(true, 0, "application/", 0, 12)) {
+            t = t.substring(12);
+        }
+        return t.equalsIgnoreCase("at+jwt");
+    }
+
+    private static Instant time(Map<String, Object> claims, String name, boolean required) {
+        Object value = claims.get(name);
+        if (value == null) {
+            if (required) {
+                throw malformed("the token has no " + name + " claim");
+            }
+            return null;
+        }
+        if (!(value instanceof Number n)) {
+            throw malformed("the token's " + name + " claim is not a number");
+        }
+        double seconds = n.doubleValue();
+        if (!(seconds >= 0 && seconds < 1e14)) {
+            throw malformed("the token's " + name + " claim is out of range");
+        }
+        return Instant.ofEpochSecond(n instanceof Long l ? l : (long) Math.floor(seconds));
+    }
+
+    private static List<String> audience(Object aud) {
+        if (aud instanceof String s) {
+            return List.of(s);
+        }
+        if (aud instanceof List<?> list && !list.isEmpty()) {
+            List<String> out = new ArrayList<>(list.size());
+            for (Object o : list) {
+                if (!(o instanceof String s)) {
+                    throw malformed("the token's aud claim is not a string or an array of strings");
+                }
+                out.add(s);
+            }
+            return Collections.unmodifiableList(out);
+        }
+        throw malformed("the token has no valid aud claim");
+    }
+
+    private static String requiredString(Map<String, Object> claims, String name) {
+        Object value = claims.get(name);
+        if (!(value instanceof String s) || s.isEmpty()) {
+            throw malformed("the token has no " + name + " claim");
+        }
+        return s;
+    }
+
+    private static String optionalString(Map<String, Object> claims, String name) {
+        Object value = claims.get(name);
+        if (value != null && !(value instanceof String)) {
+            throw malformed("the token's " + name + " claim is not a string");
+        }
+        return (String) value;
+    }
+
+    /** Scope claims repeat (one per API key), so parsed values are cached; bounded, cleared when full. */
+    private Scopes parseScopes(String text) {
+        Scopes cached = scopeCache.get(text);
+        if (cached == null) {
+            cached = Scopes.parse(text);
+            if (scopeCache.size() >= SCOPE_CACHE_SIZE) {
+                scopeCache.clear();
+            }
+            scopeCache.put(text, cached);
+        }
+        return cached;
+    }
+
+    private static Map<String, Object> freezeClaims(Map<String, Object> claims) {
+        for (Object value : claims.values()) {
+            if (value instanceof Map || value instanceof List) {
+                return freeze(claims);
+            }
+        }
+        return Collections.unmodifiableMap(claims);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T freeze(T value) {
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> copy = new LinkedHashMap<>();
+            map.forEach((k, v) -> copy.put((String) k, freeze(v)));
+            return (T) Collections.unmodifiableMap(copy);
+        }
+        if (value instanceof List<?> list) {
+            List<Object> copy = new ArrayList<>(list.size());
+            list.forEach(v -> copy.add(freeze(v)));
+            return (T) Collections.unmodifiableList(copy);
+        }
+        return value;
+    }
+
+    private static String stripBearer(String value) {
+        String v = value.strip();
+        if (v.length() > 7 && v.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return v.substring(7).strip();
+        }
+        return v;
+    }
+
+    private static boolean isBase64Url(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    }
+
+    private static TokenRejectedException malformed(String description) {
+        return new TokenRejectedException(Reason.MALFORMED, description);
+    }
+
+    /** @return the issuer this verifier accepts */
+    public String issuer() {
+        return issuer;
+    }
+
+    /** @return the accepted algorithms */
+    public Set<SignatureAlgorithm> algorithms() {
+        return algorithms;
+    }
+
+    /** @return how many HTTP fetches (metadata and JWKS) this verifier has attempted; for metrics and tests */
+    public long fetchCount() {
+        return keys.fetchCount();
+    }
+
+    /**
+     * Configures a {@link TokenVerifier}. Not thread-safe; {@link #build()} checks the
+     * combination and returns an immutable verifier.
+     *
+     * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-4">RFC 9068 §4</a>
+     */
+    public static final class Builder {
+
+        private final String issuer;
+        private URI jwksUri;
+        private String staticJwks;
+        private JwksFetcher fetcher;
+        private String audience;
+        private String organization;
+        private Set<SignatureAlgorithm> algorithms = EnumSet.of(SignatureAlgorithm.RS256);
+        private Duration clockSkew = Duration.ofSeconds(30);
+        private Clock clock = Clock.systemUTC();
+        private int maxTokenLength = 8 * 1024;
+        private Duration defaultCacheLifetime = Duration.ofMinutes(5);
+        private Duration minCacheLifetime = Duration.ofMinutes(1);
+        private Duration maxCacheLifetime = Duration.ofDays(1);
+        private Duration minRefreshInterval = Duration.ofSeconds(30);
+        private Duration staleIfError = Duration.ofHours(1);
+        private Duration connectTimeout;
+        private Duration readTimeout;
+        private int maxJwksSize = 64 * 1024;
+
+        private Builder(String issuer) {
+            this.issuer = issuer;
+        }
+
+        /**
+         * Uses this JWKS URL instead of discovering it from the issuer's RFC 8414 metadata.
+         *
+         * @param jwksUri an https URL (http only for localhost)
+         * @return this builder
+         */
+        public Builder jwksUri(URI jwksUri) {
+            Objects.requireNonNull(jwksUri, "jwksUri cannot be null");
+            Uris.checkFetchable(jwksUri, "jwksUri");
+            this.jwksUri = jwksUri;
+            return this;
+        }
+
+        /**
+         * Uses these fixed keys and never fetches anything (tests, air-gapped deployments).
+         *
+         * @param jwkSetJson a JWK Set document (RFC 7517 §5) with public keys
+         * @return this builder
+         */
+        public Builder jwks(String jwkSetJson) {
+            this.staticJwks = Objects.requireNonNull(jwkSetJson, "jwkSetJson cannot be null");
+            return this;
+        }
+
+        /**
+         * Replaces the built-in HTTP client for metadata and JWKS fetches.
+         *
+         * @param fetcher a thread-safe fetcher
+         * @return this builder
+         */
+        public Builder fetcher(JwksFetcher fetcher) {
+            this.fetcher = Objects.requireNonNull(fetcher, "fetcher cannot be null");
+            return this;
+        }
+
+        /**
+         * Requires {@code aud} to contain this value (RFC 9068 §4 step 4). Recommended.
+         *
+         * @param audience the resource server's identifier
+         * @return this builder
+         */
+        public Builder audience(String audience) {
+            this.audience = nonBlank(audience, "audience");
+            return this;
+        }
+
+        /**
+         * Requires {@code org} to equal this organization slug.
+         *
+         * @param organization the organization slug
+         * @return this builder
+         */
+        public Builder organization(String organization) {
+            this.organization = nonBlank(organization, "organization");
+            return this;
+        }
+
+        /**
+         * Sets the accepted algorithms (default {@link SignatureAlgorithm#RS256} only).
+         *
+         * @param algorithms one or more algorithms
+         * @return this builder
+         */
+        public Builder algorithms(SignatureAlgorithm... algorithms) {
+            Objects.requireNonNull(algorithms, "algorithms cannot be null");
+            if (algorithms.length == 0) {
+                throw new IllegalArgumentException("algorithms cannot be empty");
+            }
+            Set<SignatureAlgorithm> set = EnumSet.noneOf(SignatureAlgorithm.class);
+            for (SignatureAlgorithm a : algorithms) {
+                set.add(Objects.requireNonNull(a, "algorithms cannot contain null"));
+            }
+            this.algorithms = set;
+            return this;
+        }
+
+        /**
+         * Tolerance for clock differences when checking {@code exp}, {@code nbf}, {@code iat}
+         * (default 30 seconds, at most 5 minutes).
+         *
+         * @param clockSkew the skew
+         * @return this builder
+         */
+        public Builder clockSkew(Duration clockSkew) {
+            this.clockSkew = range(clockSkew, "clockSkew", Duration.ZERO, Duration.ofMinutes(5));
+            return this;
+        }
+
+        /**
+         * The clock for token lifetimes and key cache expiry (default {@link Clock#systemUTC()}).
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock cannot be null");
+            return this;
+        }
+
+        /**
+         * Longest accepted token, checked before any parsing (default 8192 characters).
+         *
+         * @param maxTokenLength between 256 and 65536
+         * @return this builder
+         */
+        public Builder maxTokenLength(int maxTokenLength) {
+            if (maxTokenLength < 256 || maxTokenLength > 65536) {
+                throw new IllegalArgumentException("maxTokenLength must be between 256 and 65536");
+            }
+            this.maxTokenLength = maxTokenLength;
+            return this;
+        }
+
+        /**
+         * Bounds for how long a fetched JWKS is used: its {@code Cache-Control: max-age} is
+         * clamped to [min, max] (defaults 1 minute and 1 day).
+         *
+         * @param min shortest lifetime
+         * @param max longest lifetime
+         * @return this builder
+         */
+        public Builder cacheLifetime(Duration min, Duration max) {
+            this.minCacheLifetime = range(min, "min cache lifetime", Duration.ofSeconds(1), Duration.ofDays(7));
+            this.maxCacheLifetime = range(max, "max cache lifetime", Duration.ofSeconds(1), Duration.ofDays(7));
+            return this;
+        }
+
+        /**
+         * Lifetime of a JWKS response without {@code max-age} (default 5 minutes; clamped as well).
+         *
+         * @param lifetime the lifetime
+         * @return this builder
+         */
+        public Builder defaultCacheLifetime(Duration lifetime) {
+            this.defaultCacheLifetime = range(lifetime, "default cache lifetime", Duration.ofSeconds(1), Duration.ofDays(7));
+            return this;
+        }
+
+        /**
+         * Smallest time between two fetch attempts after the first, whatever triggers them
+         * (an unknown {@code kid}, a failed refresh). Default 30 seconds.
+         *
+         * @param interval the interval
+         * @return this builder
+         */
+        public Builder minRefreshInterval(Duration interval) {
+            this.minRefreshInterval = range(interval, "minRefreshInterval", Duration.ofMillis(1), Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * How long past its expiry a JWKS is still used while refreshes fail (default 1 hour).
+         *
+         * @param staleIfError the bound; zero disables stale use
+         * @return this builder
+         */
+        public Builder staleIfError(Duration staleIfError) {
+            this.staleIfError = range(staleIfError, "staleIfError", Duration.ZERO, Duration.ofDays(7));
+            return this;
+        }
+
+        /**
+         * Connect timeout of the built-in HTTP fetcher (default 2 seconds).
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = range(timeout, "connectTimeout", Duration.ofMillis(1), Duration.ofMinutes(1));
+            return this;
+        }
+
+        /**
+         * Read timeout of the built-in HTTP fetcher (default 2 seconds).
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = range(timeout, "readTimeout", Duration.ofMillis(1), Duration.ofMinutes(1));
+            return this;
+        }
+
+        /**
+         * Largest accepted metadata or JWKS document (default 64 KiB).
+         *
+         * @param bytes between 1 KiB and 4 MiB
+         * @return this builder
+         */
+        public Builder maxJwksSize(int bytes) {
+            if (bytes < 1024 || bytes > 4 * 1024 * 1024) {
+                throw new IllegalArgumentException("maxJwksSize must be between 1 KiB and 4 MiB");
+            }
+            this.maxJwksSize = bytes;
+            return this;
+        }
+
+        /**
+         * @return the verifier
+         * @throws IllegalStateException    if options contradict each other
+         * @throws IllegalArgumentException if the issuer is not an https URL (http only for
+         *                                  localhost) while keys must be fetched, or the fixed
+         *                                  JWKS holds no usable key
+         */
+        public TokenVerifier build() {
+            if (staticJwks != null && (jwksUri != null || fetcher != null || connectTimeout != null || readTimeout != null)) {
+                throw new IllegalStateException("jwks(...) fixes the keys; jwksUri, fetcher and timeouts cannot be combined with it");
+            }
+            if (fetcher != null && (connectTimeout != null || readTimeout != null)) {
+                throw new IllegalStateException("connectTimeout/readTimeout configure the built-in fetcher; set them on your own fetcher");
+            }
+            if (minCacheLifetime.compareTo(maxCacheLifetime) > 0) {
+                throw new IllegalStateException("min cache lifetime " + minCacheLifetime + " exceeds max " + maxCacheLifetime);
+            }
+            if (staticJwks == null && jwksUri == null) {
+                Uris.checkFetchable(URI.create(issuer), "issuer (used for metadata discovery)");
+            }
+            JwksFetcher effectiveFetcher = fetcher != null ? fetcher : new HttpFetcher(
+                    connectTimeout != null ? connectTimeout : Duration.ofSeconds(2),
+                    readTimeout != null ? readTimeout : Duration.ofSeconds(2), maxJwksSize);
+            JwksCache cache = new JwksCache(new JwksCache.Settings(issuer, jwksUri, staticJwks, effectiveFetcher, clock,
+                    Collections.unmodifiableSet(EnumSet.copyOf(algorithms)), defaultCacheLifetime, minCacheLifetime,
+                    maxCacheLifetime, minRefreshInterval, staleIfError, maxJwksSize));
+            return new TokenVerifier(this, cache);
+        }
+
+        private static String nonBlank(String value, String name) {
+            if (value == null || value.isBlank()) {
+                throw new IllegalArgumentException(name + " cannot be null or blank");
+            }
+            return value;
+        }
+
+        private static Duration range(Duration value, String name, Duration min, Duration max) {
+            Objects.requireNonNull(value, name + " cannot be null");
+            if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max);
+            }
+            return value;
+        }
+    }
+}

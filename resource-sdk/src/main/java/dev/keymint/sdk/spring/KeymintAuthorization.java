@@ -1,0 +1,103 @@
+package dev.keymint.sdk.spring;
+
+import dev.keymint.sdk.InvalidScopeException;
+import dev.keymint.sdk.Scope;
+import dev.keymint.sdk.Scopes;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
+
+/**
+ * {@link AuthorizationManager}s that grant a request when the caller's Keymint token has a
+ * scope covering a required one, using {@link Scopes} (the same rules as everywhere else):
+ *
+ * <pre>{@code
+ * http.authorizeHttpRequests(a -> a
+ *         .requestMatchers("/admin/keys/{id}/**").access(KeymintAuthorization.require("admin", "keys/{id}"))
+ *         .requestMatchers("/admin/**").access(KeymintAuthorization.require("admin", "**")));
+ * }</pre>
+ *
+ * The resource may contain {@code {name}} placeholders, filled from the request matcher's path
+ * variables; a missing variable or one that is not a valid literal segment denies the request.
+ * The token must be the authentication's principal as a Spring {@link Jwt} (what
+ * {@link KeymintJwtDecoder} and Spring's resource server produce).
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3.1">RFC 6750 §3.1 insufficient_scope</a>
+ */
+public final class KeymintAuthorization {
+
+    private static final Pattern VARIABLE = Pattern.compile("\\{([A-Za-z0-9_]+)}");
+
+    private KeymintAuthorization() {
+    }
+
+    /**
+     * @param action   {@code read}, {@code write}, {@code admin} or {@code *}
+     * @param resource a filter, optionally with {@code {variable}} segments
+     * @return a manager granting requests whose token covers {@code action:resource}
+     * @throws InvalidScopeException if the action or the resource (with placeholders
+     *                               replaced by a literal) is not valid
+     */
+    public static AuthorizationManager<RequestAuthorizationContext> require(String action, String resource) {
+        Objects.requireNonNull(resource, "resource cannot be null");
+        Scope.of(action, VARIABLE.matcher(resource).replaceAll("x")); // validate up front
+        boolean templated = VARIABLE.matcher(resource).find();
+        Scope fixed = templated ? null : Scope.of(action, resource);
+        return new ScopeAuthorizationManager(action, resource, fixed);
+    }
+
+    private record ScopeAuthorizationManager(String action, String template, Scope fixed)
+            implements AuthorizationManager<RequestAuthorizationContext> {
+
+        @Override
+        public AuthorizationResult authorize(Supplier<? extends Authentication> authentication,
+                                             RequestAuthorizationContext context) {
+            Authentication auth = authentication.get();
+            if (auth == null || !auth.isAuthenticated() || !(auth.getPrincipal() instanceof Jwt jwt)) {
+                return new AuthorizationDecision(false);
+            }
+            Scope required;
+            try {
+                required = fixed != null ? fixed : Scope.of(action, expand(template, context.getVariables()));
+            } catch (InvalidScopeException e) {
+                return new AuthorizationDecision(false);
+            }
+            Object claim = jwt.getClaims().get("scope");
+            if (!(claim instanceof String text)) {
+                return new AuthorizationDecision(false);
+            }
+            try {
+                return new AuthorizationDecision(Scopes.parse(text).covers(required));
+            } catch (InvalidScopeException e) {
+                return new AuthorizationDecision(false);
+            }
+        }
+
+        private static String expand(String template, Map<String, String> variables) {
+            Matcher m = VARIABLE.matcher(template);
+            StringBuilder out = new StringBuilder();
+            while (m.find()) {
+                String value = variables == null ? null : variables.get(m.group(1));
+                if (value == null || value.isEmpty() || value.contains("/") || value.contains("*")) {
+                    throw new InvalidScopeException("path variable " + m.group(1) + " is missing or not a literal segment");
+                }
+                m.appendReplacement(out, Matcher.quoteReplacement(value));
+            }
+            m.appendTail(out);
+            return out.toString();
+        }
+
+        @Override
+        public String toString() {
+            return "KeymintAuthorization.require(" + action + ":" + template + ")";
+        }
+    }
+}
