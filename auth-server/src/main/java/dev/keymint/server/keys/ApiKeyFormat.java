@@ -41,9 +41,13 @@ public final class ApiKeyFormat {
     /** A new key; the caller shows {@link NewApiKey#apiKey()} once and stores only the digest. */
     public static NewApiKey generate() {
         String id = randomBase62(ID_LENGTH);
-        String body = PREFIX + id + "_" + randomBase62(SECRET_LENGTH);
-        String apiKey = body + checksum(body);
+        String apiKey = format(id, randomBase62(SECRET_LENGTH));
         return new NewApiKey(id, apiKey, digest(apiKey));
+    }
+
+    static String format(String id, String secret) {
+        String body = PREFIX + id + "_" + secret;
+        return body + checksum(body);
     }
 
     /**

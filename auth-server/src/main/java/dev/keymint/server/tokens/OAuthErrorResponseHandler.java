@@ -23,9 +23,21 @@ import tools.jackson.databind.json.JsonMapper;
 final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
 
     private final JsonMapper json;
+    private final boolean clientAuthentication;
 
-    OAuthErrorResponseHandler(JsonMapper json) {
+    private OAuthErrorResponseHandler(JsonMapper json, boolean clientAuthentication) {
         this.json = json;
+        this.clientAuthentication = clientAuthentication;
+    }
+
+    /** For failures of client authentication, which the client sees as {@code invalid_client}. */
+    static OAuthErrorResponseHandler forClientAuthentication(JsonMapper json) {
+        return new OAuthErrorResponseHandler(json, true);
+    }
+
+    /** For errors in the token request of an authenticated client. */
+    static OAuthErrorResponseHandler forTokenRequests(JsonMapper json) {
+        return new OAuthErrorResponseHandler(json, false);
     }
 
     @Override
@@ -34,7 +46,7 @@ final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
         OAuth2Error error = exception instanceof OAuth2AuthenticationException oauth
                 ? oauth.getError()
                 : new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, "Client authentication failed", null);
-        write(response, clientAuthenticationFailure(request, error));
+        write(response, clientAuthentication ? clientAuthenticationFailure(request, error) : error);
     }
 
     /**
@@ -49,6 +61,13 @@ final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
                     error.getUri());
         }
         return error;
+    }
+
+    /** RFC 6749 allows only %x20-21 / %x23-5B / %x5D-7E in error_description. */
+    static String printable(String text) {
+        StringBuilder out = new StringBuilder(Math.min(text.length(), 300));
+        text.codePoints().limit(300).forEach(c -> out.append(c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' ? (char) c : '\''));
+        return out.toString();
     }
 
     void write(HttpServletResponse response, OAuth2Error error) throws IOException {
@@ -71,7 +90,7 @@ final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
         Map<String, String> body = new LinkedHashMap<>();
         body.put("error", error.getErrorCode());
         if (error.getDescription() != null) {
-            body.put("error_description", error.getDescription());
+            body.put("error_description", printable(error.getDescription()));
         }
         if (error.getUri() != null) {
             body.put("error_uri", error.getUri());

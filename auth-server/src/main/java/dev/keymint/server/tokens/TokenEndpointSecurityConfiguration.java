@@ -54,7 +54,6 @@ public class TokenEndpointSecurityConfiguration {
     SecurityFilterChain tokenEndpointFilterChain(HttpSecurity http, JdbcApiKeyRepository keys, SigningKeys signingKeys,
                                                  TokenProperties tokens, LastUsedRecorder lastUsed, Clock clock,
                                                  JsonMapper json) throws Exception {
-        OAuthErrorResponseHandler errors = new OAuthErrorResponseHandler(json);
         var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, clock);
         var clientCredentials = new ClientCredentialsTokenProvider(new AccessTokenMinter(signingKeys, tokens, clock), lastUsed);
         http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, TOKEN_ENDPOINT))
@@ -69,7 +68,7 @@ public class TokenEndpointSecurityConfiguration {
                                     providers.clear();
                                     providers.add(clientAuthentication);
                                 })
-                                .errorResponseHandler(errors))
+                                .errorResponseHandler(OAuthErrorResponseHandler.forClientAuthentication(json)))
                         .tokenEndpoint(token -> token
                                 .accessTokenRequestConverters(converters -> {
                                     converters.clear();
@@ -79,10 +78,13 @@ public class TokenEndpointSecurityConfiguration {
                                     providers.clear();
                                     providers.add(clientCredentials);
                                 })
-                                .errorResponseHandler(errors)))
+                                .accessTokenResponseHandler(new TokenResponseWriter(json))
+                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json))))
+                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(new MissingClientAuthenticationEntryPoint(json)))
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.requestCache(new NullRequestCache()))
+                .headers(headers -> headers.cacheControl(cache -> cache.disable()))
                 .csrf(csrf -> csrf.disable());
         return http.build();
     }

@@ -1,0 +1,31 @@
+package dev.keymint.server.tokens;
+
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
+import org.springframework.security.web.AuthenticationEntryPoint;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A token request that presents no client credentials at all gets the same {@code invalid_client}
+ * JSON as one that presents wrong credentials, instead of an empty 401.
+ */
+final class MissingClientAuthenticationEntryPoint implements AuthenticationEntryPoint {
+
+    private final OAuthErrorResponseHandler errors;
+
+    MissingClientAuthenticationEntryPoint(JsonMapper json) {
+        this.errors = OAuthErrorResponseHandler.forTokenRequests(json);
+    }
+
+    @Override
+    public void commence(HttpServletRequest request, HttpServletResponse response, AuthenticationException exception)
+            throws IOException {
+        errors.write(response, new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT,
+                "Client authentication is required: HTTP Basic (client_secret_basic) or client_id and "
+                        + "client_secret in the form (client_secret_post)", null));
+    }
+}

@@ -1,0 +1,122 @@
+package dev.keymint.server.testsupport;
+
+import dev.keymint.server.KeymintApplication;
+import dev.keymint.server.organizations.OrganizationBootstrapper;
+import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrganization;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * A real Keymint server on a random port and a real PostgreSQL database, for tests that talk HTTP.
+ * Several may share one database, as production instances do.
+ */
+public final class KeymintServer implements AutoCloseable {
+
+    private final ConfigurableApplicationContext context;
+
+    private KeymintServer(ConfigurableApplicationContext context) {
+        this.context = context;
+    }
+
+    public static Builder onFreshDatabase() {
+        return new Builder(TestPostgres.freshDatabase());
+    }
+
+    public static Builder onDatabase(String jdbcUrl) {
+        return new Builder(jdbcUrl);
+    }
+
+    public static String newMasterKey() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return Base64.getEncoder().encodeToString(key);
+    }
+
+    public String baseUrl() {
+        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        return "http://127.0.0.1:" + port;
+    }
+
+    public String tokenEndpoint() {
+        return baseUrl() + "/oauth/token";
+    }
+
+    public BootstrappedOrganization bootstrap(String org, String... scopes) {
+        return context.getBean(OrganizationBootstrapper.class).bootstrap(org, List.of(scopes), "test key");
+    }
+
+    public JdbcClient jdbc() {
+        return context.getBean(JdbcClient.class);
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+
+    public static final class Builder {
+
+        private final String jdbcUrl;
+        private String masterKey = newMasterKey();
+        private final List<String> properties = new ArrayList<>();
+
+        private Builder(String jdbcUrl) {
+            this.jdbcUrl = jdbcUrl;
+        }
+
+        public Builder masterKey(String masterKey) {
+            this.masterKey = masterKey;
+            return this;
+        }
+
+        public Builder property(String name, Object value) {
+            properties.add(name + "=" + value);
+            return this;
+        }
+
+        public String jdbcUrl() {
+            return jdbcUrl;
+        }
+
+        public String masterKey() {
+            return masterKey;
+        }
+
+        public KeymintServer start() {
+            List<String> all = new ArrayList<>(List.of(
+                    "server.port=0",
+                    "spring.datasource.url=" + jdbcUrl,
+                    "spring.datasource.username=" + TestPostgres.user(),
+                    "spring.datasource.password=" + TestPostgres.password(),
+                    "spring.datasource.hikari.maximum-pool-size=4",
+                    "keymint.master-key=" + masterKey,
+                    "keymint.data-dir=" + Path.of("target", "keymint-test-data").toAbsolutePath(),
+                    "logging.level.root=WARN"));
+            all.addAll(properties);
+            // As command-line arguments they outrank application.properties, as an operator's would.
+            return new KeymintServer(new SpringApplicationBuilder(KeymintApplication.class)
+                    .run(all.stream().map(property -> "--" + property).toArray(String[]::new)));
+        }
+    }
+
+    /** Convenience for tests that read one row as a map. */
+    public Map<String, Object> row(String sql, Object... params) {
+        JdbcClient.StatementSpec spec = jdbc().sql(sql);
+        for (Object param : params) {
+            spec = spec.param(param);
+        }
+        return spec.query().singleRow();
+    }
+}
