@@ -3,4 +3,4 @@
 # Prints both scores and their ratio (target >= 0.85). Never runs as part of `mvn test`.
 set -e
 cd "$(dirname "$0")/.."
-exec mvn -B -q -pl resource-sdk -Pbench test-compile exec:exec
+exec ./mvnw -B -q -pl resource-sdk -am -Pbench test-compile exec:exec
