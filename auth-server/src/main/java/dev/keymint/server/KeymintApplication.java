@@ -1,14 +1,16 @@
 package dev.keymint.server;
 
-import dev.keymint.server.cli.BootstrapCommand;
+import dev.keymint.server.cli.Commands;
+import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * Keymint's entry point: without arguments it runs the token server; with {@code bootstrap …}
- * it runs the one-shot command that creates an organization and its first key.
+ * Keymint's entry point: without arguments (or with only {@code --option}s) it runs the token
+ * server; with a command name ({@code bootstrap}, {@code rotate-signing-key}) it runs that command.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -16,9 +18,15 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 public class KeymintApplication {
 
     public static void main(String[] args) {
-        if (args.length > 0 && BootstrapCommand.NAME.equals(args[0])) {
-            System.exit(BootstrapCommand.run(args));
+        if (Commands.isCommand(args)) {
+            System.exit(Commands.run(args));
         }
         SpringApplication.run(KeymintApplication.class, args);
+    }
+
+    /** The one clock the server reads; tests and rules take it as a parameter. */
+    @Bean
+    Clock clock() {
+        return Clock.systemUTC();
     }
 }

@@ -1,17 +1,11 @@
 package dev.keymint.server.cli;
 
-import dev.keymint.server.KeymintApplication;
 import dev.keymint.server.organizations.OrganizationBootstrapper;
 import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrganization;
-import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -21,50 +15,21 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>It uses the same database settings as the server. On the embedded database it connects to
  * the running server's PostgreSQL when there is one (see {@code EmbeddedPostgresEnvironment}).
  */
-public final class BootstrapCommand {
+final class BootstrapCommand {
 
-    public static final String NAME = "bootstrap";
-
-    private static final String USAGE = """
-            usage: java -jar auth-server.jar bootstrap --org <slug> --scope <action:filter> [--scope …] \
-            [--name <key name>] [--json]
-              e.g. bootstrap --org acme --scope '*:*'""";
+    static final String NAME = "bootstrap";
+    static final String USAGE = NAME + " --org <slug> --scope <action:filter> [--scope …] [--name <key name>] [--json]";
 
     private BootstrapCommand() {
     }
 
-    /** Runs the command and returns the process exit code: 0 done, 1 refused or failed, 2 usage. */
-    public static int run(String[] args) {
-        PrintStream out = System.out;
-        Arguments arguments;
-        try {
-            arguments = Arguments.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(USAGE);
-            return 2;
-        }
-        // Logs go to stderr so that stdout carries only the result (scripts read it with --json).
-        System.setOut(System.err);
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(KeymintApplication.class)
-                .web(WebApplicationType.NONE)
-                .bannerMode(Banner.Mode.OFF)
-                .logStartupInfo(false)
-                .properties("logging.level.root=WARN", "spring.main.lazy-initialization=false")
-                .run()) {
+    static Commands.Command parse(String[] args) {
+        Arguments arguments = Arguments.parse(args);
+        return context -> {
             BootstrappedOrganization created = context.getBean(OrganizationBootstrapper.class)
                     .bootstrap(arguments.org(), arguments.scopes(), arguments.keyName());
-            out.println(arguments.json() ? asJson(created, context.getBean(JsonMapper.class)) : asText(created));
-            return 0;
-        } catch (IllegalArgumentException e) {
-            System.err.println("bootstrap refused: " + e.getMessage());
-            return 1;
-        } catch (RuntimeException e) {
-            System.err.println("bootstrap failed: " + e.getMessage());
-            return 1;
-        } finally {
-            System.setOut(out);
-        }
+            return arguments.json() ? asJson(created, context.getBean(JsonMapper.class)) : asText(created);
+        };
     }
 
     record Arguments(String org, List<String> scopes, String keyName, boolean json) {

@@ -12,8 +12,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 class JdbcSigningKeyRepository {
 
-    /** Serialises key generation across every instance sharing the database. */
-    private static final long GENERATION_LOCK = 0x6b65796d696e7401L;
+    /** Serialises changes to the signing keys across every instance sharing the database. */
+    private static final long SIGNING_KEYS_LOCK = 0x6b65796d696e7401L;
 
     private final JdbcClient jdbc;
 
@@ -22,8 +22,8 @@ class JdbcSigningKeyRepository {
     }
 
     /** Call inside a transaction: held until it ends. */
-    void lockForGeneration() {
-        jdbc.sql("select pg_advisory_xact_lock(:lock)").param("lock", GENERATION_LOCK).query().singleRow();
+    void lock() {
+        jdbc.sql("select pg_advisory_xact_lock(:lock)").param("lock", SIGNING_KEYS_LOCK).query().singleRow();
     }
 
     List<SigningKeyRow> findAll() {
@@ -38,18 +38,43 @@ class JdbcSigningKeyRepository {
 
     void insert(SigningKeyRow key) {
         int inserted = jdbc.sql("""
-                        insert into signing_keys (kid, algorithm, state, public_jwk, private_key_ciphertext, activated_at)
-                        values (:kid, :algorithm, :state, :publicJwk, :ciphertext, :activatedAt)
+                        insert into signing_keys (kid, algorithm, state, public_jwk, private_key_ciphertext,
+                                                  created_at, activated_at)
+                        values (:kid, :algorithm, :state, :publicJwk, :ciphertext, :createdAt, :activatedAt)
                         """)
                 .param("kid", key.kid())
                 .param("algorithm", key.algorithm())
                 .param("state", key.state().databaseValue())
                 .param("publicJwk", key.publicJwk())
                 .param("ciphertext", key.privateKeyCiphertext())
-                .param("activatedAt", key.activatedAt() == null ? null : Timestamp.from(key.activatedAt()))
+                .param("createdAt", Timestamp.from(key.createdAt()))
+                .param("activatedAt", timestamp(key.activatedAt()))
                 .update();
-        if (inserted != 1) {
-            throw new IllegalStateException("Inserting signing key " + key.kid() + " changed " + inserted + " rows");
+        expectOne(inserted, "inserting", key.kid());
+    }
+
+    void retire(String kid, Instant at) {
+        expectOne(jdbc.sql("update signing_keys set state = 'retired', retired_at = :at where kid = :kid and state = 'current'")
+                .param("kid", kid).param("at", Timestamp.from(at)).update(), "retiring", kid);
+    }
+
+    void activate(String kid, Instant at) {
+        expectOne(jdbc.sql("update signing_keys set state = 'current', activated_at = :at where kid = :kid and state = 'next'")
+                .param("kid", kid).param("at", Timestamp.from(at)).update(), "activating", kid);
+    }
+
+    void delete(String kid) {
+        expectOne(jdbc.sql("delete from signing_keys where kid = :kid").param("kid", kid).update(), "deleting", kid);
+    }
+
+    void replaceCiphertext(String kid, byte[] ciphertext) {
+        expectOne(jdbc.sql("update signing_keys set private_key_ciphertext = :ciphertext where kid = :kid")
+                .param("kid", kid).param("ciphertext", ciphertext).update(), "re-encrypting", kid);
+    }
+
+    private static void expectOne(int rows, String action, String kid) {
+        if (rows != 1) {
+            throw new IllegalStateException(action + " signing key " + kid + " changed " + rows + " rows");
         }
     }
 
@@ -63,6 +88,10 @@ class JdbcSigningKeyRepository {
                 instant(rs.getTimestamp("created_at")),
                 instant(rs.getTimestamp("activated_at")),
                 instant(rs.getTimestamp("retired_at")));
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.List;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 import org.slf4j.Logger;
@@ -42,6 +43,11 @@ final class MasterKey {
                 (e.g. `openssl rand -base64 32`) and keep it out of the database's reach.
                 ************************************************************************""", file);
         return decode(readOrCreate(file), file.toString());
+    }
+
+    static List<SecretKey> previous(List<String> configured) {
+        return configured.stream().filter(key -> !key.isBlank())
+                .map(key -> decode(key.trim(), "KEYMINT_PREVIOUS_MASTER_KEYS")).toList();
     }
 
     static SecretKey decode(String base64, String source) {

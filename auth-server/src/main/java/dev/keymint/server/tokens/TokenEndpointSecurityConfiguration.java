@@ -102,9 +102,4 @@ public class TokenEndpointSecurityConfiguration {
                 .csrf(csrf -> csrf.disable());
         return http.build();
     }
-
-    @Bean
-    Clock clock() {
-        return Clock.systemUTC();
-    }
 }

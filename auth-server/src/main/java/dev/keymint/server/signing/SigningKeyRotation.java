@@ -1,0 +1,52 @@
+package dev.keymint.server.signing;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Drives rotation on a schedule (every instance checks; the advisory lock lets one act) and on
+ * demand, and makes this instance pick up its own changes at once rather than at the next refresh.
+ */
+@Component
+@ConditionalOnWebApplication
+public class SigningKeyRotation {
+
+    private static final Logger log = LoggerFactory.getLogger(SigningKeyRotation.class);
+
+    private final SigningKeyStore store;
+    private final SigningKeys keys;
+
+    SigningKeyRotation(SigningKeyStore store, SigningKeys keys) {
+        this.store = store;
+        this.keys = keys;
+    }
+
+    @Scheduled(fixedDelayString = "${keymint.signing.rotation-check-interval:1m}",
+            initialDelayString = "${keymint.signing.rotation-check-interval:1m}")
+    public void advance() {
+        try {
+            if (store.advance()) {
+                keys.refresh();
+            }
+        } catch (RuntimeException e) {
+            log.warn("Scheduled signing-key rotation step failed; will retry: {}", e.getMessage());
+        }
+    }
+
+    /** Publishes the next key now; it signs after the pre-publication window. Returns its kid. */
+    public String rotate() {
+        String kid = store.rotate();
+        keys.refresh();
+        return kid;
+    }
+
+    /** Replaces a compromised current key at once. Returns the new kid. */
+    public String replaceCompromisedKey() {
+        String kid = store.replaceCompromisedKey();
+        keys.refresh();
+        return kid;
+    }
+}
