@@ -347,6 +347,7 @@ public final class TokenVerifier {
 
         private final String issuer;
         private URI jwksUri;
+        private boolean allowPlainHttp;
         private String staticJwks;
         private JwksFetcher fetcher;
         private String audience;
@@ -375,9 +376,19 @@ public final class TokenVerifier {
          * @return this builder
          */
         public Builder jwksUri(URI jwksUri) {
-            Objects.requireNonNull(jwksUri, "jwksUri cannot be null");
-            Uris.checkFetchable(jwksUri, "jwksUri");
-            this.jwksUri = jwksUri;
+            this.jwksUri = Objects.requireNonNull(jwksUri, "jwksUri cannot be null");
+            return this;
+        }
+
+        /**
+         * Allows plain {@code http} for discovery and the JWKS on any host, e.g. a token server
+         * reached inside a private network ({@code http://keymint:8080}). Off by default: then http
+         * is accepted only for loopback hosts, because a JWKS fetched in clear can be replaced.
+         *
+         * @return this builder
+         */
+        public Builder allowPlainHttp() {
+            this.allowPlainHttp = true;
             return this;
         }
 
@@ -582,15 +593,17 @@ public final class TokenVerifier {
             if (minCacheLifetime.compareTo(maxCacheLifetime) > 0) {
                 throw new IllegalStateException("min cache lifetime " + minCacheLifetime + " exceeds max " + maxCacheLifetime);
             }
-            if (staticJwks == null && jwksUri == null) {
-                Uris.checkFetchable(URI.create(issuer), "issuer (used for metadata discovery)");
+            if (jwksUri != null) {
+                Uris.checkFetchable(jwksUri, "jwksUri", allowPlainHttp);
+            } else if (staticJwks == null) {
+                Uris.checkFetchable(URI.create(issuer), "issuer (used for metadata discovery)", allowPlainHttp);
             }
             JwksFetcher effectiveFetcher = fetcher != null ? fetcher : new HttpFetcher(
                     connectTimeout != null ? connectTimeout : Duration.ofSeconds(2),
                     readTimeout != null ? readTimeout : Duration.ofSeconds(2), maxJwksSize);
             JwksCache cache = new JwksCache(new JwksCache.Settings(issuer, jwksUri, staticJwks, effectiveFetcher, clock,
                     Collections.unmodifiableSet(EnumSet.copyOf(algorithms)), defaultCacheLifetime, minCacheLifetime,
-                    maxCacheLifetime, minRefreshInterval, staleIfError, maxJwksSize));
+                    maxCacheLifetime, minRefreshInterval, staleIfError, maxJwksSize, allowPlainHttp));
             return new TokenVerifier(this, cache);
         }
 

@@ -106,7 +106,8 @@ class TokenVerifierTest {
         String forged = token(clock).claim("scope", "*:**").unsigned();
         String tampered = forged + jwt.substring(jwt.lastIndexOf('.'));
         assertRejected(() -> verifier.verify(tampered), Reason.BAD_SIGNATURE);
-        String flipped = jwt.substring(0, jwt.length() - 2) + (jwt.endsWith("A") ? "B" : "A") + jwt.charAt(jwt.length() - 1);
+        char secondLast = jwt.charAt(jwt.length() - 2);
+        String flipped = jwt.substring(0, jwt.length() - 2) + (secondLast == 'A' ? 'B' : 'A') + jwt.charAt(jwt.length() - 1);
         assertRejected(() -> verifier.verify(flipped), Reason.BAD_SIGNATURE);
     }
 
@@ -242,8 +243,10 @@ class TokenVerifierTest {
                 .cacheLifetime(Duration.ofHours(2), Duration.ofHours(1)).build()).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> TokenVerifier.forIssuer("http://auth.example.com").build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("https");
-        assertThatThrownBy(() -> TokenVerifier.forIssuer(ISSUER).jwksUri(URI.create("http://evil.example/jwks")))
+        assertThatThrownBy(() -> TokenVerifier.forIssuer(ISSUER).jwksUri(URI.create("http://evil.example/jwks")).build())
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(TokenVerifier.forIssuer(ISSUER).jwksUri(URI.create("http://keymint:8080/oauth/jwks"))
+                .allowPlainHttp().build()).as("plain http only when asked for").isNotNull();
         assertThatThrownBy(() -> TokenVerifier.forIssuer(ISSUER).clockSkew(Duration.ofHours(1)))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> TokenVerifier.forIssuer(ISSUER).algorithms()).isInstanceOf(IllegalArgumentException.class);

@@ -45,7 +45,8 @@ public final class JwksCache {
     /** Where the keys come from and how long they may be kept. */
     public record Settings(String issuer, URI jwksUri, String staticJwks, JwksFetcher fetcher, Clock clock,
                            Set<SignatureAlgorithm> algorithms, Duration defaultLifetime, Duration minLifetime,
-                           Duration maxLifetime, Duration minRefreshInterval, Duration staleIfError, int maxJwksBytes) {
+                           Duration maxLifetime, Duration minRefreshInterval, Duration staleIfError, int maxJwksBytes,
+                           boolean allowPlainHttp) {
     }
 
     private record Snapshot(Map<String, VerifierKey[]> byKid, VerifierKey[] soleByAlg, Instant expiresAt,
@@ -199,7 +200,7 @@ public final class JwksCache {
                     throw new IOException("metadata at " + candidate + " has no jwks_uri");
                 }
                 URI uri = URI.create(s);
-                Uris.checkFetchable(uri, "jwks_uri");
+                Uris.checkFetchable(uri, "jwks_uri", settings.allowPlainHttp());
                 return uri;
             } catch (IOException e) {
                 failure = e;

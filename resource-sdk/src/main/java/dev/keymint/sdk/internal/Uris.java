@@ -10,13 +10,15 @@ public final class Uris {
     }
 
     /**
-     * Requires an absolute {@code https} URI, or {@code http} to a loopback host (local development).
+     * Requires an absolute {@code https} URI, or {@code http} to a loopback host (local development),
+     * or any {@code http} URI when plain HTTP was explicitly allowed (a private network).
      *
-     * @param uri  the URI
-     * @param what its name, for the message
+     * @param uri            the URI
+     * @param what           its name, for the message
+     * @param allowPlainHttp whether http is acceptable for any host
      * @throws IllegalArgumentException if not acceptable
      */
-    public static void checkFetchable(URI uri, String what) {
+    public static void checkFetchable(URI uri, String what, boolean allowPlainHttp) {
         if (!uri.isAbsolute() || uri.getHost() == null) {
             throw new IllegalArgumentException(what + " must be an absolute http(s) URL: " + uri);
         }
@@ -24,10 +26,10 @@ public final class Uris {
         if (scheme.equals("https")) {
             return;
         }
-        if (scheme.equals("http") && isLoopback(uri.getHost())) {
+        if (scheme.equals("http") && (allowPlainHttp || isLoopback(uri.getHost()))) {
             return;
         }
-        throw new IllegalArgumentException(what + " must use https (http is allowed only for localhost): " + uri);
+        throw new IllegalArgumentException(what + " must use https (http is allowed only for localhost unless allowPlainHttp() is set): " + uri);
     }
 
     private static boolean isLoopback(String host) {
