@@ -38,6 +38,17 @@ enum SigningAlgorithm {
         JWSSigner signer(JWK key) throws JOSEException {
             return new ECDSASigner(key.toECKey());
         }
+    },
+    EdDSA(JWSAlgorithm.EdDSA) {
+        @Override
+        JWK generate() throws JOSEException {
+            return Ed25519Signer.generate();
+        }
+
+        @Override
+        JWSSigner signer(JWK key) throws JOSEException {
+            return new Ed25519Signer(key.toOctetKeyPair());
+        }
     };
 
     final JWSAlgorithm jwsAlgorithm;

@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Signing settings ({@code KEYMINT_SIGNING_*}).
  *
- * @param algorithm             algorithm of newly generated keys: RS256 (default) or ES256
+ * @param algorithm             algorithm of newly generated keys: RS256 (default), ES256 or EdDSA (Ed25519)
  * @param jwksMaxAge            the {@code Cache-Control: max-age} of the JWKS response
  * @param refreshInterval       how often each instance re-reads the signing keys to follow the others
  * @param rotationPeriod        how long a key signs before the scheduled rotation replaces it
