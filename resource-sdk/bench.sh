@@ -1,6 +1,12 @@
 #!/bin/sh
-# JMH: RS256 verifications/s per thread, TokenVerifier vs bare nimbus RSASSAVerifier (about 1 minute).
-# Prints both scores and their ratio (target >= 0.85). Never runs as part of `mvn test`.
+# JMH benchmarks of the SDK; never part of `mvn test`.
+#   resource-sdk/bench.sh             RS256 verifications/s per thread, TokenVerifier vs bare nimbus
+#                                     RSASSAVerifier on the same token, and their ratio (about 1 minute)
+#   resource-sdk/bench.sh algorithms  sign and verify cost of RS256, ES256 and EdDSA; writes
+#                                     docs/signing-algorithms.md (about 2 minutes)
 set -e
 cd "$(dirname "$0")/.."
-exec ./mvnw -B -q -pl resource-sdk -am -Pbench test-compile exec:exec
+main=dev.keymint.sdk.bench.VerifyBenchmark
+[ "${1:-}" = algorithms ] && main=dev.keymint.sdk.bench.AlgorithmCostBenchmark
+# exec runs in resource-sdk/; the algorithms table is written relative to the repository root.
+exec ./mvnw -B -q -pl resource-sdk -am -Pbench test-compile exec:exec -Dbench.main="$main" -Dexec.workingdir="$(pwd)"
