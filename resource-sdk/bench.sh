@@ -9,4 +9,4 @@ cd "$(dirname "$0")/.."
 main=dev.keymint.sdk.bench.VerifyBenchmark
 [ "${1:-}" = algorithms ] && main=dev.keymint.sdk.bench.AlgorithmCostBenchmark
 # exec runs in resource-sdk/; the algorithms table is written relative to the repository root.
-exec ./mvnw -B -q -pl resource-sdk -am -Pbench test-compile exec:exec -Dbench.main="$main" -Dexec.workingdir="$(pwd)"
+exec ./mvnw -B -q -pl resource-sdk -Pbench test-compile exec:exec -Dbench.main="$main" -Dexec.workingdir="$(pwd)"
