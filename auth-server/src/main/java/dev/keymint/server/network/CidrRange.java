@@ -82,14 +82,50 @@ public final class CidrRange {
         return true;
     }
 
+    /** RFC 5952 text for IPv6 (PostgreSQL's form), dotted quad for IPv4, then {@code /prefix}. */
     @Override
     public String toString() {
-        try {
-            String host = InetAddress.getByAddress(network).getHostAddress();
-            return host + "/" + prefix;
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
+        return format(network) + "/" + prefix;
+    }
+
+    /** An address (4 or 16 bytes) as text, IPv6 in the compressed form of RFC 5952. */
+    public static String format(byte[] address) {
+        if (address.length == 4) {
+            return (address[0] & 0xff) + "." + (address[1] & 0xff) + "." + (address[2] & 0xff) + "." + (address[3] & 0xff);
         }
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((address[2 * i] & 0xff) << 8) | (address[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < 8; ) {
+            if (groups[i] != 0) {
+                i++;
+                continue;
+            }
+            int start = i;
+            while (i < 8 && groups[i] == 0) {
+                i++;
+            }
+            if (i - start > bestLength) {
+                bestStart = start;
+                bestLength = i - start;
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
     }
 
     @Override
