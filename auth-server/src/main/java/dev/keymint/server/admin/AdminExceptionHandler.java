@@ -20,6 +20,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9457">RFC 9457</a>
  */
 @RestControllerAdvice(basePackageClasses = AdminExceptionHandler.class)
+@org.springframework.core.annotation.Order(0)
 final class AdminExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(AdminExceptionHandler.class);
