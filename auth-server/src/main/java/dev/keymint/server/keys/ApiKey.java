@@ -1,6 +1,7 @@
 package dev.keymint.server.keys;
 
 import java.time.Instant;
+import dev.keymint.server.network.CidrRange;
 import java.util.List;
 
 /**
@@ -11,6 +12,9 @@ import java.util.List;
  * @param secretDigest     SHA-256 of the full key
  * @param scopes           granted scopes, {@code action:filter}
  * @param team             the one team the key is for, or null for all teams
+ * @param allowedCidrs     where the key may be used from; empty means anywhere
+ * @param rateLimitPerMinute token requests allowed in any rolling 60 seconds, or null for no limit
+ * @param quota            tokens that may be issued per period, or null for no quota
  */
 public record ApiKey(
         String id,
@@ -24,10 +28,20 @@ public record ApiKey(
         String owner,
         Instant expiresAt,
         Instant createdAt,
-        Instant lastUsedAt) {
+        Instant lastUsedAt,
+        List<CidrRange> allowedCidrs,
+        Integer rateLimitPerMinute,
+        Quota quota,
+        Instant revokedAt) {
 
     public ApiKey {
         scopes = List.copyOf(scopes);
+        allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
+    }
+
+    /** Whether a request from this address (4 or 16 bytes, or null if unknown) may use the key. */
+    public boolean allowsAddress(byte[] address) {
+        return allowedCidrs.isEmpty() || allowedCidrs.stream().anyMatch(range -> range.contains(address));
     }
 
     /** The status that decides whether the key may have a token now: stored status, or expired. */

@@ -1,5 +1,6 @@
 package dev.keymint.server.keys;
 
+import dev.keymint.server.network.CidrRange;
 import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,7 +19,9 @@ public class JdbcApiKeyRepository {
 
     private static final String SELECT_KEY = """
             select k.id, k.organization_id, o.slug, k.name, k.secret_hash, k.scopes, k.status,
-                   k.team, k.owner, k.expires_at, k.created_at, k.last_used_at
+                   k.team, k.owner, k.expires_at, k.created_at, k.last_used_at,
+                   k.allowed_cidrs::text[] as allowed_cidrs, k.rate_limit_per_minute, k.quota_limit, k.quota_period,
+                   k.revoked_at
               from api_keys k
               join organizations o on o.id = k.organization_id
             """;
@@ -37,10 +40,58 @@ public class JdbcApiKeyRepository {
                 .optional();
     }
 
+    /** A key of this organization (and team, when not null), locked for update when asked. */
+    public Optional<ApiKey> findInOrganization(long organizationId, String team, String id, boolean forUpdate) {
+        return jdbc.sql(SELECT_KEY + """
+                         where k.id = :id and k.organization_id = :organizationId
+                           and (cast(:team as text) is null or k.team = :team)
+                        """ + (forUpdate ? " for update of k" : ""))
+                .param("id", id)
+                .param("organizationId", organizationId)
+                .param("team", team)
+                .query(JdbcApiKeyRepository::mapRow)
+                .optional();
+    }
+
+    /**
+     * One page of an organization's keys, newest first, after the keyset position {@code after}
+     * (null for the first page).
+     */
+    public List<ApiKey> list(long organizationId, String team, ListFilter filter, String nameContains,
+                             Position after, int limit) {
+        String status = switch (filter) {
+            case ACTIVE -> " and k.status = 'active' and (k.expires_at is null or k.expires_at > now())";
+            case DISABLED -> " and k.status = 'disabled'";
+            case EXPIRED -> " and k.status = 'active' and k.expires_at <= now()";
+            case REVOKED -> " and k.status = 'revoked'";
+            case ALL -> "";
+        };
+        return jdbc.sql(SELECT_KEY + """
+                         where k.organization_id = :organizationId
+                           and (cast(:team as text) is null or k.team = :team)
+                           and (cast(:name as text) is null or strpos(lower(k.name), lower(:name)) > 0)
+                           and (cast(:afterCreated as timestamptz) is null
+                                or (k.created_at, k.id) < (cast(:afterCreated as timestamptz), :afterId))
+                        """ + status + """
+                         order by k.created_at desc, k.id desc
+                         limit :limit
+                        """)
+                .param("organizationId", organizationId)
+                .param("team", team)
+                .param("name", nameContains)
+                .param("afterCreated", after == null ? null : Timestamp.from(after.createdAt()))
+                .param("afterId", after == null ? "" : after.id())
+                .param("limit", limit)
+                .query(JdbcApiKeyRepository::mapRow)
+                .list();
+    }
+
     public void insert(NewKeyRow key) {
         int inserted = jdbc.sql("""
-                        insert into api_keys (id, organization_id, name, secret_hash, scopes, team, owner, expires_at)
-                        values (:id, :organizationId, :name, :secretHash, :scopes, :team, :owner, :expiresAt)
+                        insert into api_keys (id, organization_id, name, secret_hash, scopes, team, owner, expires_at,
+                                              allowed_cidrs, rate_limit_per_minute, quota_limit, quota_period)
+                        values (:id, :organizationId, :name, :secretHash, :scopes, :team, :owner, :expiresAt,
+                                cast(:cidrs as cidr[]), :rateLimit, :quotaLimit, :quotaPeriod)
                         """)
                 .param("id", key.id())
                 .param("organizationId", key.organizationId())
@@ -49,11 +100,62 @@ public class JdbcApiKeyRepository {
                 .param("scopes", key.scopes().toArray(String[]::new))
                 .param("team", key.team())
                 .param("owner", key.owner())
-                .param("expiresAt", key.expiresAt() == null ? null : Timestamp.from(key.expiresAt()))
+                .param("expiresAt", timestamp(key.expiresAt()))
+                .param("cidrs", cidrs(key.allowedCidrs()))
+                .param("rateLimit", key.rateLimitPerMinute())
+                .param("quotaLimit", key.quota() == null ? null : key.quota().limit())
+                .param("quotaPeriod", key.quota() == null ? null : key.quota().period().databaseValue())
                 .update();
         if (inserted != 1) {
             throw new IllegalStateException("Inserting API key " + key.id() + " changed " + inserted + " rows");
         }
+    }
+
+    /** Writes the editable columns of a key (name, scopes, CIDRs, expiry, limits, team, owner). */
+    public void update(ApiKey key) {
+        int updated = jdbc.sql("""
+                        update api_keys
+                           set name = :name, scopes = :scopes, allowed_cidrs = cast(:cidrs as cidr[]),
+                               expires_at = :expiresAt, rate_limit_per_minute = :rateLimit,
+                               quota_limit = :quotaLimit, quota_period = :quotaPeriod, team = :team, owner = :owner
+                         where id = :id and organization_id = :organizationId
+                        """)
+                .param("id", key.id())
+                .param("organizationId", key.organizationId())
+                .param("name", key.name())
+                .param("scopes", key.scopes().toArray(String[]::new))
+                .param("cidrs", cidrs(key.allowedCidrs()))
+                .param("expiresAt", timestamp(key.expiresAt()))
+                .param("rateLimit", key.rateLimitPerMinute())
+                .param("quotaLimit", key.quota() == null ? null : key.quota().limit())
+                .param("quotaPeriod", key.quota() == null ? null : key.quota().period().databaseValue())
+                .param("team", key.team())
+                .param("owner", key.owner())
+                .update();
+        requireOne(updated, key.id());
+    }
+
+    /** Sets the stored status; revoking also stamps {@code revoked_at}. Never called to leave revoked. */
+    public void setStatus(long organizationId, String id, KeyStatus status) {
+        int updated = jdbc.sql("""
+                        update api_keys
+                           set status = :status,
+                               revoked_at = case when :status = 'revoked' then now() else null end
+                         where id = :id and organization_id = :organizationId and status <> 'revoked'
+                        """)
+                .param("id", id)
+                .param("organizationId", organizationId)
+                .param("status", status.databaseValue())
+                .update();
+        requireOne(updated, id);
+    }
+
+    public void delete(long organizationId, String id) {
+        int deleted = jdbc.sql("delete from api_keys where id = :id and organization_id = :organizationId")
+                .param("id", id)
+                .param("organizationId", organizationId)
+                .update();
+        requireOne(deleted, id);
     }
 
     /** Applies a batch of last-used times in one statement; never moves a time backwards. */
@@ -74,7 +176,20 @@ public class JdbcApiKeyRepository {
                 .update();
     }
 
+    private static void requireOne(int rows, String id) {
+        if (rows != 1) {
+            throw new IllegalStateException("Writing API key " + id + " changed " + rows + " rows");
+        }
+    }
+
     private static ApiKey mapRow(ResultSet rs, int rowNum) throws SQLException {
+        long quotaLimit = rs.getLong("quota_limit");
+        Quota quota = rs.wasNull() ? null : new Quota(quotaLimit, Quota.Period.of(rs.getString("quota_period")));
+        int rateLimit = rs.getInt("rate_limit_per_minute");
+        Integer rateLimitPerMinute = rs.wasNull() ? null : rateLimit;
+        Array cidrArray = rs.getArray("allowed_cidrs");
+        List<CidrRange> cidrs = cidrArray == null ? List.of()
+                : Arrays.stream((String[]) cidrArray.getArray()).map(CidrRange::parse).toList();
         return new ApiKey(
                 rs.getString("id"),
                 rs.getLong("organization_id"),
@@ -87,7 +202,19 @@ public class JdbcApiKeyRepository {
                 rs.getString("owner"),
                 instant(rs.getTimestamp("expires_at")),
                 instant(rs.getTimestamp("created_at")),
-                instant(rs.getTimestamp("last_used_at")));
+                instant(rs.getTimestamp("last_used_at")),
+                cidrs,
+                rateLimitPerMinute,
+                quota,
+                instant(rs.getTimestamp("revoked_at")));
+    }
+
+    private static String[] cidrs(List<CidrRange> ranges) {
+        return ranges == null || ranges.isEmpty() ? null : ranges.stream().map(CidrRange::toString).toArray(String[]::new);
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return instant == null ? null : Timestamp.from(instant);
     }
 
     private static List<String> textArray(Array array) throws SQLException {
@@ -98,8 +225,21 @@ public class JdbcApiKeyRepository {
         return timestamp == null ? null : timestamp.toInstant();
     }
 
+    /** Which keys a listing shows; {@code expired} is derived from the expiry, as at the token endpoint. */
+    public enum ListFilter { ACTIVE, DISABLED, EXPIRED, REVOKED, ALL }
+
+    /** A keyset position: the last key of the previous page. */
+    public record Position(Instant createdAt, String id) {
+    }
+
     /** The columns of a new key; status starts active. */
     public record NewKeyRow(String id, long organizationId, String name, byte[] secretDigest, List<String> scopes,
-                            String team, String owner, Instant expiresAt) {
+                            String team, String owner, Instant expiresAt, List<CidrRange> allowedCidrs,
+                            Integer rateLimitPerMinute, Quota quota) {
+
+        public NewKeyRow(String id, long organizationId, String name, byte[] secretDigest, List<String> scopes,
+                         String team, String owner, Instant expiresAt) {
+            this(id, organizationId, name, secretDigest, scopes, team, owner, expiresAt, List.of(), null, null);
+        }
     }
 }

@@ -13,7 +13,7 @@ public enum KeyStatus {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    static KeyStatus fromDatabase(String value) {
+    public static KeyStatus fromDatabase(String value) {
         return valueOf(value.toUpperCase(Locale.ROOT));
     }
 }

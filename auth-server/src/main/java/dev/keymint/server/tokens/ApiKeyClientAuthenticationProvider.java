@@ -4,8 +4,17 @@ import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.ApiKeyFormat;
 import dev.keymint.server.keys.JdbcApiKeyRepository;
 import dev.keymint.server.keys.KeyStatus;
+import dev.keymint.server.limits.KeyLimiter;
+import dev.keymint.server.network.CidrRange;
+import dev.keymint.server.network.ClientAddressResolver;
+import dev.keymint.server.usage.UsageOutcome;
+import dev.keymint.server.usage.UsageRecorder;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -23,8 +32,9 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
  *
  * <p>Order of checks: the key's format and checksum (no I/O, so typos and random strings never
  * reach the database), that it names the presented client_id, one indexed read, a constant-time
- * digest comparison, then the key's status. The status is told only to a caller who proved it
- * holds the secret.
+ * digest comparison, then the key's status, its allowed CIDRs (401 {@code invalid_client}) and
+ * its rate limit (429 {@code rate_limited}). The status is told only to a caller who proved it
+ * holds the secret. Each outcome for a known key is counted for usage, in memory.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1">RFC 6749 §2.3.1</a>
  */
@@ -34,11 +44,26 @@ final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider
     private static final String ERROR_URI = "https://www.rfc-editor.org/rfc/rfc6749#section-5.2";
 
     private final JdbcApiKeyRepository keys;
+    private final ClientAddressResolver addresses;
+    private final KeyLimiter limiter;
+    private final UsageRecorder usage;
     private final Clock clock;
 
-    ApiKeyClientAuthenticationProvider(JdbcApiKeyRepository keys, Clock clock) {
+    ApiKeyClientAuthenticationProvider(JdbcApiKeyRepository keys, ClientAddressResolver addresses, KeyLimiter limiter,
+                                       UsageRecorder usage, Clock clock) {
         this.keys = keys;
+        this.addresses = addresses;
+        this.limiter = limiter;
+        this.usage = usage;
         this.clock = clock;
+    }
+
+    /** The token request's client address; the request is bound to the thread by Spring's RequestContextFilter. */
+    private String clientAddress() {
+        if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
+            return addresses.clientAddress(attributes.getRequest());
+        }
+        return "unknown";
     }
 
     @Override
@@ -60,16 +85,33 @@ final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider
         if (!keyId.get().equals(clientId)) {
             throw invalidClient("The client_id does not match the API key");
         }
-        ApiKey key = find(clientId)
-                .filter(found -> ApiKeyFormat.matches(presentedKey, found.secretDigest()))
-                .orElseThrow(() -> {
-                    log.debug("Client authentication failed for client_id {}", clientId);
-                    return invalidClient("Unknown client or wrong API key");
-                });
-        KeyStatus status = key.effectiveStatus(clock.instant());
+        Instant now = clock.instant();
+        Optional<ApiKey> found = find(clientId);
+        if (found.isEmpty() || !ApiKeyFormat.matches(presentedKey, found.get().secretDigest())) {
+            log.debug("Client authentication failed for client_id {}", clientId);
+            found.ifPresent(key -> usage.record(key.organizationId(), key.id(), UsageOutcome.WRONG_SECRET, now));
+            throw invalidClient("Unknown client or wrong API key");
+        }
+        ApiKey key = found.get();
+        KeyStatus status = key.effectiveStatus(now);
         if (status != KeyStatus.ACTIVE) {
             log.debug("Refused a token to client_id {}: key is {}", clientId, status);
+            usage.record(key.organizationId(), key.id(), UsageOutcome.valueOf(status.name()), now);
             throw invalidClient("The API key is " + status.databaseValue());
+        }
+        if (!key.allowedCidrs().isEmpty()) {
+            String address = clientAddress();
+            if (!key.allowsAddress(CidrRange.literal(address))) {
+                log.debug("Refused a token to client_id {}: address {} not allowed", clientId, address);
+                usage.record(key.organizationId(), key.id(), UsageOutcome.CIDR, now);
+                throw invalidClient("The API key may not be used from address " + address);
+            }
+        }
+        Optional<Duration> wait = limiter.acquireRequest(key);
+        if (wait.isPresent()) {
+            usage.record(key.organizationId(), key.id(), UsageOutcome.RATE_LIMITED, now);
+            throw new LimitExceededException(LimitExceededException.RATE_LIMITED, "The API key is over its rate limit of "
+                    + key.rateLimitPerMinute() + " token requests per minute", wait.get());
         }
         return new OAuth2ClientAuthenticationToken(ApiKeyClients.registeredClient(key), method, null);
     }

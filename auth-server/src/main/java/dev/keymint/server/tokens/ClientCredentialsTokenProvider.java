@@ -6,7 +6,13 @@ import dev.keymint.sdk.Scopes;
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.LastUsedRecorder;
 import dev.keymint.server.tokens.AccessTokenMinter.MintedToken;
+import dev.keymint.server.limits.KeyLimiter;
+import dev.keymint.server.usage.UsageOutcome;
+import dev.keymint.server.usage.UsageRecorder;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Optional;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -39,10 +45,15 @@ final class ClientCredentialsTokenProvider implements AuthenticationProvider {
 
     private final AccessTokenMinter minter;
     private final LastUsedRecorder lastUsed;
+    private final KeyLimiter limiter;
+    private final UsageRecorder usage;
 
-    ClientCredentialsTokenProvider(AccessTokenMinter minter, LastUsedRecorder lastUsed) {
+    ClientCredentialsTokenProvider(AccessTokenMinter minter, LastUsedRecorder lastUsed, KeyLimiter limiter,
+                                   UsageRecorder usage) {
         this.minter = minter;
         this.lastUsed = lastUsed;
+        this.limiter = limiter;
+        this.usage = usage;
     }
 
     @Override
@@ -54,10 +65,23 @@ final class ClientCredentialsTokenProvider implements AuthenticationProvider {
         }
         RegisteredClient registeredClient = client.getRegisteredClient();
         ApiKey key = ApiKeyClients.apiKey(registeredClient);
-        Scopes scopes = tokenScopes(ApiKeyClients.grantedScopes(registeredClient), request.getScopes());
+        Scopes scopes;
+        try {
+            scopes = tokenScopes(ApiKeyClients.grantedScopes(registeredClient), request.getScopes());
+        } catch (OAuth2AuthenticationException e) {
+            usage.record(key.organizationId(), key.id(), UsageOutcome.INVALID_SCOPE, Instant.now());
+            throw e;
+        }
+        Optional<Duration> wait = limiter.acquireIssuance(key);
+        if (wait.isPresent()) {
+            usage.record(key.organizationId(), key.id(), UsageOutcome.QUOTA_EXCEEDED, Instant.now());
+            throw new LimitExceededException(LimitExceededException.QUOTA_EXCEEDED, "The API key has used its quota of "
+                    + key.quota().limit() + " tokens per " + key.quota().period().databaseValue(), wait.get());
+        }
         String issuer = AuthorizationServerContextHolder.getContext().getIssuer();
         MintedToken token = minter.mint(issuer, key, scopes);
         lastUsed.used(key.id(), token.issuedAt());
+        usage.record(key.organizationId(), key.id(), UsageOutcome.ISSUED, token.issuedAt());
         Set<String> scopeNames = new LinkedHashSet<>();
         scopes.asSet().forEach(scope -> scopeNames.add(scope.toString()));
         OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, token.value(),

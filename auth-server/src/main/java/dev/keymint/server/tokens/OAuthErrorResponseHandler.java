@@ -3,6 +3,7 @@ package dev.keymint.server.tokens;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
@@ -16,7 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes token-endpoint errors as RFC 6749 §5.2 JSON: 401 with {@code WWW-Authenticate} for
- * {@code invalid_client}, 503 when the key store is down, 400 otherwise; never cached.
+ * {@code invalid_client}, 429 with {@code Retry-After} for {@code rate_limited} and
+ * {@code quota_exceeded}, 503 when the key store is down, 400 otherwise; never cached.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
  */
@@ -46,7 +48,8 @@ final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
         OAuth2Error error = exception instanceof OAuth2AuthenticationException oauth
                 ? oauth.getError()
                 : new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, "Client authentication failed", null);
-        write(response, clientAuthentication ? clientAuthenticationFailure(request, error) : error);
+        write(response, clientAuthentication ? clientAuthenticationFailure(request, error) : error,
+                exception instanceof LimitExceededException limit ? limit.retryAfter() : null);
     }
 
     /**
@@ -71,8 +74,13 @@ final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
     }
 
     void write(HttpServletResponse response, OAuth2Error error) throws IOException {
+        write(response, error, null);
+    }
+
+    void write(HttpServletResponse response, OAuth2Error error, Duration retryAfter) throws IOException {
         int status = switch (error.getErrorCode()) {
             case OAuth2ErrorCodes.INVALID_CLIENT -> HttpServletResponse.SC_UNAUTHORIZED;
+            case LimitExceededException.RATE_LIMITED, LimitExceededException.QUOTA_EXCEEDED -> 429;
             case OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE -> HttpServletResponse.SC_SERVICE_UNAVAILABLE;
             case OAuth2ErrorCodes.SERVER_ERROR -> HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
             default -> HttpServletResponse.SC_BAD_REQUEST;
@@ -83,6 +91,9 @@ final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
         }
         if (status == HttpServletResponse.SC_SERVICE_UNAVAILABLE) {
             response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+        }
+        if (retryAfter != null) {
+            response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfter.toSeconds())));
         }
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         response.setHeader(HttpHeaders.PRAGMA, "no-cache");

@@ -2,7 +2,10 @@ package dev.keymint.server.tokens;
 
 import dev.keymint.server.keys.JdbcApiKeyRepository;
 import dev.keymint.server.keys.LastUsedRecorder;
+import dev.keymint.server.limits.KeyLimiter;
+import dev.keymint.server.network.ClientAddressResolver;
 import dev.keymint.server.signing.SigningKeys;
+import dev.keymint.server.usage.UsageRecorder;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.context.annotation.Bean;
@@ -53,9 +56,11 @@ public class TokenEndpointSecurityConfiguration {
     @Order(Ordered.HIGHEST_PRECEDENCE)
     SecurityFilterChain tokenEndpointFilterChain(HttpSecurity http, JdbcApiKeyRepository keys, SigningKeys signingKeys,
                                                  TokenProperties tokens, LastUsedRecorder lastUsed, Clock clock,
-                                                 JsonMapper json) throws Exception {
-        var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, clock);
-        var clientCredentials = new ClientCredentialsTokenProvider(new AccessTokenMinter(signingKeys, tokens, clock), lastUsed);
+                                                 JsonMapper json, ClientAddressResolver addresses, KeyLimiter limiter,
+                                                 UsageRecorder usage) throws Exception {
+        var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, addresses, limiter, usage, clock);
+        var clientCredentials = new ClientCredentialsTokenProvider(new AccessTokenMinter(signingKeys, tokens, clock),
+                lastUsed, limiter, usage);
         http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, TOKEN_ENDPOINT))
                 .oauth2AuthorizationServer(server -> server
                         .clientAuthentication(client -> client

@@ -1,0 +1,50 @@
+package dev.keymint.server.admin;
+
+import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * The admin API's one error writer: every failure, Spring MVC's own included (wrong method,
+ * unreadable parameters, …), becomes {@code application/problem+json}; an unexpected failure is
+ * logged by type and answered with a bare 500 problem, never a stack trace.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9457">RFC 9457</a>
+ */
+@RestControllerAdvice(basePackageClasses = AdminExceptionHandler.class)
+@org.springframework.core.annotation.Order(0)
+final class AdminExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminExceptionHandler.class);
+
+    @ExceptionHandler(AdminProblem.class)
+    ResponseEntity<ProblemDetail> problem(AdminProblem problem, HttpServletRequest request) {
+        ProblemDetail body = problem.problem();
+        body.setInstance(URI.create(request.getRequestURI()));
+        return ResponseEntity.status(body.getStatus()).body(body);
+    }
+
+    @ExceptionHandler(DataAccessException.class)
+    ResponseEntity<ProblemDetail> database(DataAccessException e) {
+        log.error("Admin request failed on the database: {}", e.getClass().getSimpleName());
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+                "The database is unavailable; retry shortly");
+        body.setType(URI.create(AdminProblem.TYPE_BASE + "unavailable"));
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").body(body);
+    }
+
+    @ExceptionHandler(RuntimeException.class)
+    ResponseEntity<ProblemDetail> unexpected(RuntimeException e) {
+        log.error("Admin request failed: {}", e.getClass().getName());
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+        return ResponseEntity.internalServerError().body(body);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.keymint.server.admin;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+
+/**
+ * An admin API failure the caller caused or must know about, answered as
+ * {@code application/problem+json}. The detail never contains a secret.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9457#section-3">RFC 9457 §3</a>
+ */
+public final class AdminProblem extends RuntimeException {
+
+    static final String TYPE_BASE = "https://keymint.dev/problems/";
+
+    private final transient ProblemDetail problem;
+
+    private AdminProblem(HttpStatus status, String type, String title, String detail) {
+        super(detail, null, false, false);
+        this.problem = ProblemDetail.forStatusAndDetail(status, detail);
+        this.problem.setType(URI.create(TYPE_BASE + type));
+        this.problem.setTitle(title);
+    }
+
+    ProblemDetail problem() {
+        return problem;
+    }
+
+    AdminProblem with(String property, Object value) {
+        problem.setProperty(property, value);
+        return this;
+    }
+
+    /** 400 with one entry per bad field: {@code {"field": "scopes[1]", "message": "…"}}. */
+    static AdminProblem invalid(List<Map<String, String>> fieldErrors) {
+        return new AdminProblem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                "The request has " + fieldErrors.size() + " invalid field(s)").with("errors", fieldErrors);
+    }
+
+    static AdminProblem badRequest(String detail) {
+        return new AdminProblem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request", detail);
+    }
+
+    static AdminProblem notFound(String what) {
+        return new AdminProblem(HttpStatus.NOT_FOUND, "not-found", "Not found", what + " does not exist");
+    }
+
+    static AdminProblem conflict(String detail) {
+        return new AdminProblem(HttpStatus.CONFLICT, "conflict", "Conflict", detail);
+    }
+
+    static AdminProblem forbidden(String detail) {
+        return new AdminProblem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail);
+    }
+
+    static AdminProblem tooLarge(String detail) {
+        return new AdminProblem(HttpStatus.CONTENT_TOO_LARGE, "too-large", "Request too large", detail);
+    }
+}

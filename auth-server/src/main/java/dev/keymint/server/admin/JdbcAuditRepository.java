@@ -1,0 +1,59 @@
+package dev.keymint.server.admin;
+
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Appends to and reads {@code audit_events}; the table refuses updates and deletes. */
+@Repository
+class JdbcAuditRepository {
+
+    private final JdbcClient jdbc;
+
+    JdbcAuditRepository(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    void append(AdminCaller actor, String action, String target, String beforeJson, String afterJson) {
+        int inserted = jdbc.sql("""
+                        insert into audit_events (organization_id, actor_key_id, action, target, client_address, before, after)
+                        values (:organizationId, :actor, :action, :target, :address, cast(:before as jsonb), cast(:after as jsonb))
+                        """)
+                .param("organizationId", actor.organizationId())
+                .param("actor", actor.keyId())
+                .param("action", action)
+                .param("target", target)
+                .param("address", actor.clientAddress())
+                .param("before", beforeJson)
+                .param("after", afterJson)
+                .update();
+        if (inserted != 1) {
+            throw new IllegalStateException("Appending an audit event changed " + inserted + " rows");
+        }
+    }
+
+    /** Newest first, ids below {@code beforeId} (null for the first page). */
+    List<AuditEvent> page(long organizationId, Long beforeId, int limit) {
+        return jdbc.sql("""
+                        select id, actor_key_id, action, target, client_address, before::text as before,
+                               after::text as after, created_at
+                          from audit_events
+                         where organization_id = :organizationId
+                           and (cast(:beforeId as bigint) is null or id < :beforeId)
+                         order by id desc
+                         limit :limit
+                        """)
+                .param("organizationId", organizationId)
+                .param("beforeId", beforeId)
+                .param("limit", limit)
+                .query((rs, n) -> new AuditEvent(rs.getLong("id"), rs.getString("actor_key_id"), rs.getString("action"),
+                        rs.getString("target"), rs.getString("client_address"), rs.getString("before"),
+                        rs.getString("after"), rs.getTimestamp("created_at").toInstant()))
+                .list();
+    }
+
+    record AuditEvent(long id, String actorKeyId, String action, String target, String clientAddress,
+                      String beforeJson, String afterJson, Instant createdAt) {
+    }
+}

@@ -1,0 +1,267 @@
+package dev.keymint.server.admin;
+
+import dev.keymint.sdk.InvalidScopeException;
+import dev.keymint.sdk.Scope;
+import dev.keymint.server.keys.Quota;
+import dev.keymint.server.network.CidrRange;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A strictly read JSON object request body: at most {@link #MAX_BYTES}, no unknown fields, every
+ * field of the right type and size. Field errors are collected and thrown together as one
+ * 400 problem by {@link #done()}. Not thread-safe; one per request.
+ */
+final class JsonBody {
+
+    static final int MAX_BYTES = 64 * 1024;
+    static final int MAX_TEXT = 200;
+    static final int MAX_LIST = 100;
+
+    private final JsonNode root;
+    private final List<Map<String, String>> errors = new ArrayList<>();
+
+    private JsonBody(JsonNode root, Set<String> allowed) {
+        this.root = root;
+        for (Iterator<String> names = root.propertyNames().iterator(); names.hasNext(); ) {
+            String name = names.next();
+            if (!allowed.contains(name)) {
+                error(name.length() > 60 ? name.substring(0, 60) + "…" : name, "unknown field");
+            }
+        }
+    }
+
+    static JsonBody read(HttpServletRequest request, JsonMapper json, Set<String> allowed) {
+        String type = request.getContentType();
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            throw AdminProblem.badRequest("The body must be JSON (Content-Type: application/json)");
+        }
+        if (request.getContentLengthLong() > MAX_BYTES) {
+            throw AdminProblem.tooLarge("The body must be at most " + MAX_BYTES + " bytes");
+        }
+        byte[] bytes;
+        try (InputStream in = request.getInputStream()) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        } catch (IOException e) {
+            throw AdminProblem.badRequest("The body could not be read");
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw AdminProblem.tooLarge("The body must be at most " + MAX_BYTES + " bytes");
+        }
+        JsonNode root;
+        try {
+            root = json.readTree(bytes);
+        } catch (JacksonException e) {
+            throw AdminProblem.badRequest("The body is not well-formed JSON");
+        }
+        if (root == null || !root.isObject()) {
+            throw AdminProblem.badRequest("The body must be a JSON object");
+        }
+        return new JsonBody(root, allowed);
+    }
+
+    boolean has(String field) {
+        return root.has(field);
+    }
+
+    boolean isNull(String field) {
+        return root.has(field) && root.get(field).isNull();
+    }
+
+    /** A string of 1..{@value #MAX_TEXT} printable characters, or null when absent or null. */
+    String text(String field, boolean required) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                error(field, "is required");
+            }
+            return null;
+        }
+        if (!node.isString()) {
+            error(field, "must be a string");
+            return null;
+        }
+        String value = node.asString().strip();
+        if (value.isEmpty() || value.length() > MAX_TEXT) {
+            error(field, "must be 1-" + MAX_TEXT + " characters");
+            return null;
+        }
+        if (value.codePoints().anyMatch(Character::isISOControl)) {
+            error(field, "must not contain control characters");
+            return null;
+        }
+        return value;
+    }
+
+    /** Valid, de-duplicated scopes in canonical form, or null when absent or invalid. */
+    List<Scope> scopes(String field) {
+        List<String> texts = strings(field, 1, Scope.MAX_LENGTH);
+        if (texts == null) {
+            return null;
+        }
+        if (texts.isEmpty()) {
+            error(field, "must hold at least one scope");
+            return null;
+        }
+        List<Scope> scopes = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            try {
+                Scope scope = Scope.parse(texts.get(i));
+                if (!scopes.contains(scope)) {
+                    scopes.add(scope);
+                }
+            } catch (InvalidScopeException e) {
+                error(field + "[" + i + "]", "invalid scope: " + e.getMessage());
+            }
+        }
+        return scopes;
+    }
+
+    /** CIDR ranges (an empty list means anywhere), or null when absent, null or invalid. */
+    List<CidrRange> cidrs(String field) {
+        List<String> texts = strings(field, 1, 50);
+        if (texts == null) {
+            return null;
+        }
+        List<CidrRange> ranges = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            try {
+                CidrRange range = CidrRange.parse(texts.get(i));
+                if (!ranges.contains(range)) {
+                    ranges.add(range);
+                }
+            } catch (IllegalArgumentException e) {
+                error(field + "[" + i + "]", e.getMessage());
+            }
+        }
+        return ranges;
+    }
+
+    /** A future RFC 3339 instant, or null when absent, null or invalid. */
+    Instant futureInstant(String field, Instant now) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isString() || node.asString().length() > 40) {
+            error(field, "must be an RFC 3339 date-time string, e.g. 2030-01-31T00:00:00Z");
+            return null;
+        }
+        try {
+            Instant instant = java.time.OffsetDateTime.parse(node.asString()).toInstant();
+            if (!instant.isAfter(now)) {
+                error(field, "must be in the future");
+                return null;
+            }
+            if (instant.isAfter(now.plus(java.time.Duration.ofDays(3660)))) {
+                error(field, "must be within 10 years");
+                return null;
+            }
+            return instant;
+        } catch (DateTimeParseException e) {
+            error(field, "must be an RFC 3339 date-time string, e.g. 2030-01-31T00:00:00Z");
+            return null;
+        }
+    }
+
+    /** An integer in {@code [min, max]}, or null when absent, null or invalid. */
+    Long integer(String field, long min, long max) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < min || node.asLong() > max) {
+            error(field, "must be an integer from " + min + " to " + max);
+            return null;
+        }
+        return node.asLong();
+    }
+
+    /** {@code {"limit": n, "period": "day"|"week"|"month"}}, or null when absent, null or invalid. */
+    Quota quota(String field) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            error(field, "must be an object {\"limit\": n, \"period\": \"day\"|\"week\"|\"month\"}");
+            return null;
+        }
+        for (Iterator<String> names = node.propertyNames().iterator(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("limit") && !name.equals("period")) {
+                error(field + "." + (name.length() > 60 ? name.substring(0, 60) : name), "unknown field");
+            }
+        }
+        JsonNode limit = node.get("limit");
+        JsonNode period = node.get("period");
+        boolean ok = true;
+        if (limit == null || !limit.isIntegralNumber() || !limit.canConvertToLong() || limit.asLong() < 1
+                || limit.asLong() > Quota.MAX_LIMIT) {
+            error(field + ".limit", "must be an integer from 1 to " + Quota.MAX_LIMIT);
+            ok = false;
+        }
+        Quota.Period parsed = null;
+        try {
+            parsed = period != null && period.isString() ? Quota.Period.of(period.asString()) : null;
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        if (parsed == null) {
+            error(field + ".period", "must be day, week or month");
+            ok = false;
+        }
+        return ok ? new Quota(limit.asLong(), parsed) : null;
+    }
+
+    void error(String field, String message) {
+        Map<String, String> error = new LinkedHashMap<>();
+        error.put("field", field);
+        error.put("message", message);
+        errors.add(error);
+    }
+
+    /** @throws AdminProblem 400 listing every field error, if there were any */
+    void done() {
+        if (!errors.isEmpty()) {
+            throw AdminProblem.invalid(errors);
+        }
+    }
+
+    private List<String> strings(String field, int minLength, int maxLength) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            error(field, "must be an array of strings");
+            return null;
+        }
+        if (node.size() > MAX_LIST) {
+            error(field, "must have at most " + MAX_LIST + " entries");
+            return null;
+        }
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode item = node.get(i);
+            if (!item.isString() || item.asString().length() < minLength || item.asString().length() > maxLength) {
+                error(field + "[" + i + "]", "must be a string of " + minLength + "-" + maxLength + " characters");
+                return null;
+            }
+            values.add(item.asString());
+        }
+        return values;
+    }
+}

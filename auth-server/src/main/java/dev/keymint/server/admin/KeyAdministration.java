@@ -1,0 +1,166 @@
+package dev.keymint.server.admin;
+
+import dev.keymint.sdk.Scope;
+import dev.keymint.sdk.Scopes;
+import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.keys.ApiKeyFormat;
+import dev.keymint.server.keys.ApiKeyFormat.NewApiKey;
+import dev.keymint.server.keys.JdbcApiKeyRepository;
+import dev.keymint.server.keys.JdbcApiKeyRepository.NewKeyRow;
+import dev.keymint.server.keys.KeyStatus;
+import dev.keymint.server.keys.LastUsedRecorder;
+import dev.keymint.server.keys.Quota;
+import dev.keymint.server.network.CidrRange;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The key operations of the admin API, each in one transaction with its audit event. A caller
+ * sees only its own organization's keys (and only its team's, when its token names a team); a
+ * key of another organization is indistinguishable from a key that does not exist. No operation
+ * can give a key a scope the caller's token does not cover.
+ */
+@Service
+class KeyAdministration {
+
+    static final Pattern KEY_ID = Pattern.compile("[0-9A-Za-z]{16}");
+    static final Duration RECENT_USE = Duration.ofHours(24);
+
+    private final JdbcApiKeyRepository keys;
+    private final JdbcAuditRepository audit;
+    private final LastUsedRecorder lastUsed;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    KeyAdministration(JdbcApiKeyRepository keys, JdbcAuditRepository audit, LastUsedRecorder lastUsed, JsonMapper json,
+                      Clock clock) {
+        this.keys = keys;
+        this.audit = audit;
+        this.lastUsed = lastUsed;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** The fields of a new key, already validated for shape. */
+    record NewKey(String name, List<Scope> scopes, Instant expiresAt, List<CidrRange> allowedCidrs,
+                  Integer rateLimitPerMinute, Quota quota, String team, String owner) {
+    }
+
+    /** A created key and the one-time secret. */
+    record CreatedKey(ApiKey key, String apiKey) {
+    }
+
+    @Transactional
+    CreatedKey create(AdminCaller caller, NewKey request) {
+        requireCovered(caller, request.scopes());
+        String team = request.team();
+        if (caller.team() != null) {
+            if (team != null && !team.equals(caller.team())) {
+                throw AdminProblem.forbidden("A token of team '" + caller.team() + "' can create keys only for that team");
+            }
+            team = caller.team();
+        }
+        NewApiKey generated = ApiKeyFormat.generate();
+        keys.insert(new NewKeyRow(generated.id(), caller.organizationId(), request.name(), generated.digest(),
+                request.scopes().stream().map(Scope::toString).toList(), team, request.owner(), request.expiresAt(),
+                request.allowedCidrs(), request.rateLimitPerMinute(), request.quota()));
+        ApiKey key = find(caller, generated.id(), false);
+        audit.append(caller, "key.create", key.id(), null, asJson(key));
+        return new CreatedKey(key, generated.apiKey());
+    }
+
+    ApiKey get(AdminCaller caller, String id) {
+        return find(caller, id, false);
+    }
+
+    /**
+     * Applies the changes present in {@code changes} (a function of the current key) and records
+     * the before and after state.
+     */
+    @Transactional
+    ApiKey update(AdminCaller caller, String id, java.util.function.UnaryOperator<ApiKey> changes) {
+        ApiKey before = find(caller, id, true);
+        if (before.status() == KeyStatus.REVOKED) {
+            throw AdminProblem.conflict("The key is revoked; a revoked key cannot be changed");
+        }
+        ApiKey after = changes.apply(before);
+        if (!after.scopes().equals(before.scopes())) {
+            requireCovered(caller, after.scopes().stream().map(Scope::parse).toList());
+        }
+        keys.update(after);
+        ApiKey stored = find(caller, id, false);
+        audit.append(caller, "key.update", id, asJson(before), asJson(stored));
+        return stored;
+    }
+
+    @Transactional
+    ApiKey setStatus(AdminCaller caller, String id, KeyStatus target) {
+        ApiKey before = find(caller, id, true);
+        if (before.status() == KeyStatus.REVOKED) {
+            throw AdminProblem.conflict(target == KeyStatus.REVOKED ? "The key is already revoked"
+                    : "The key is revoked; a revoked key can never be enabled or disabled again");
+        }
+        if (before.status() == target) {
+            return before;
+        }
+        keys.setStatus(caller.organizationId(), id, target);
+        ApiKey stored = find(caller, id, false);
+        String action = switch (target) {
+            case ACTIVE -> "key.enable";
+            case DISABLED -> "key.disable";
+            case REVOKED -> "key.revoke";
+            case EXPIRED -> throw new IllegalArgumentException("expired is not a stored status");
+        };
+        audit.append(caller, action, id, asJson(before), asJson(stored));
+        return stored;
+    }
+
+    @Transactional
+    void delete(AdminCaller caller, String id, boolean confirmed) {
+        lastUsed.flush(); // this instance's last-used times first; other instances' within their flush interval
+        ApiKey before = find(caller, id, true);
+        Instant now = clock.instant();
+        if (!confirmed && before.lastUsedAt() != null && before.lastUsedAt().isAfter(now.minus(RECENT_USE))) {
+            throw AdminProblem.conflict("The key was used in the last 24 hours; repeat with ?confirm=true to delete it")
+                    .with("last_used_at", before.lastUsedAt().toString());
+        }
+        keys.delete(caller.organizationId(), id);
+        audit.append(caller, "key.delete", id, asJson(before), null);
+    }
+
+    List<ApiKey> list(AdminCaller caller, JdbcApiKeyRepository.ListFilter filter, String nameContains,
+                      JdbcApiKeyRepository.Position after, int limit) {
+        return keys.list(caller.organizationId(), caller.team(), filter, nameContains, after, limit);
+    }
+
+    private ApiKey find(AdminCaller caller, String id, boolean forUpdate) {
+        if (id == null || !KEY_ID.matcher(id).matches()) {
+            throw AdminProblem.notFound("The key");
+        }
+        return keys.findInOrganization(caller.organizationId(), caller.team(), id, forUpdate)
+                .orElseThrow(() -> AdminProblem.notFound("The key"));
+    }
+
+    private static void requireCovered(AdminCaller caller, List<Scope> scopes) {
+        Scopes held = caller.scopes();
+        List<String> beyond = scopes.stream().filter(scope -> !held.covers(scope)).map(Scope::toString).toList();
+        if (!beyond.isEmpty()) {
+            throw AdminProblem.forbidden("A key cannot be given scopes the caller's token does not hold: "
+                    + String.join(" ", beyond)).with("scopes_not_held", beyond);
+        }
+    }
+
+    private String asJson(ApiKey key) {
+        Map<String, Object> view = new LinkedHashMap<>(KeyViews.view(key, clock.instant()));
+        view.remove("last_used_at");
+        return json.writeValueAsString(view);
+    }
+}
