@@ -16,10 +16,25 @@ class AdminCallers {
 
     private final JdbcOrganizationRepository organizations;
     private final ClientAddressResolver addresses;
+    private final AdminProperties properties;
 
-    AdminCallers(JdbcOrganizationRepository organizations, ClientAddressResolver addresses) {
+    AdminCallers(JdbcOrganizationRepository organizations, ClientAddressResolver addresses, AdminProperties properties) {
         this.organizations = organizations;
         this.addresses = addresses;
+        this.properties = properties;
+    }
+
+    /**
+     * The caller, who must hold a key of the operator organization ({@code KEYMINT_OPERATOR_ORG}):
+     * operations that concern every organization (listing them, rotating signing keys) are the
+     * operator's alone. Unset, nobody is the operator.
+     */
+    AdminCaller currentOperator(HttpServletRequest request, String operation) {
+        AdminCaller caller = current(request);
+        if (properties.operatorOrg() == null || !properties.operatorOrg().equals(caller.organization())) {
+            throw AdminProblem.forbidden("Only keys of the operator organization (KEYMINT_OPERATOR_ORG) may " + operation);
+        }
+        return caller;
     }
 
     AdminCaller current(HttpServletRequest request) {

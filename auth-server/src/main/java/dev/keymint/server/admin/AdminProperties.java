@@ -5,8 +5,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * Admin API settings ({@code KEYMINT_OPERATOR_ORG}).
  *
- * @param operatorOrg the organization whose keys (with {@code admin:organizations/**}) may list every
- *                    organization; unset means nobody may
+ * @param operatorOrg the organization whose keys may list every organization ({@code admin:organizations/**})
+ *                    and see and rotate the signing keys ({@code admin:signing-keys/**});
+ *                    unset means nobody may
  */
 @ConfigurationProperties("keymint")
 public record AdminProperties(String operatorOrg) {

@@ -58,6 +58,8 @@ public class AdminSecurityConfiguration {
                         .requestMatchers(BASE + "/audit", BASE + "/audit/**").access(require("admin", "audit/**"))
                         .requestMatchers(BASE + "/organizations", BASE + "/organizations/**")
                         .access(require("admin", "organizations/**"))
+                        .requestMatchers(BASE + "/signing-keys", BASE + "/signing-keys/**")
+                        .access(require("admin", "signing-keys/**"))
                         .anyRequest().authenticated())
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .authenticationManagerResolver(new AdminTokenVerifiers(issuers, signingKeys, tokens))

@@ -48,13 +48,12 @@ class ReportsController {
     private final LastUsedRecorder lastUsed;
     private final JdbcAuditRepository audit;
     private final JdbcOrganizationRepository organizations;
-    private final AdminProperties properties;
     private final JsonMapper json;
     private final Clock clock;
 
     ReportsController(AdminCallers callers, KeyAdministration keys, JdbcUsageRepository usage,
                       UsageRecorder usageRecorder, LastUsedRecorder lastUsed, JdbcAuditRepository audit,
-                      JdbcOrganizationRepository organizations, AdminProperties properties, JsonMapper json, Clock clock) {
+                      JdbcOrganizationRepository organizations, JsonMapper json, Clock clock) {
         this.callers = callers;
         this.keys = keys;
         this.usage = usage;
@@ -62,7 +61,6 @@ class ReportsController {
         this.lastUsed = lastUsed;
         this.audit = audit;
         this.organizations = organizations;
-        this.properties = properties;
         this.json = json;
         this.clock = clock;
     }
@@ -128,10 +126,7 @@ class ReportsController {
     @GetMapping(AdminSecurityConfiguration.BASE + "/organizations")
     Map<String, Object> organizations(HttpServletRequest request, @RequestParam(required = false) String cursor,
                                       @RequestParam(required = false) String limit) {
-        AdminCaller caller = callers.current(request);
-        if (properties.operatorOrg() == null || !properties.operatorOrg().equals(caller.organization())) {
-            throw AdminProblem.forbidden("Only keys of the operator organization (KEYMINT_OPERATOR_ORG) may list organizations");
-        }
+        callers.currentOperator(request, "list organizations");
         int pageSize = KeysController.pageSize(limit);
         if (cursor != null && !cursor.matches("[a-z0-9-]{1,63}")) {
             throw AdminProblem.badRequest("cursor is not one this API returned");

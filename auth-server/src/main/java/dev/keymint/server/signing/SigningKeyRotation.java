@@ -1,5 +1,7 @@
 package dev.keymint.server.signing;
 
+import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -41,6 +43,17 @@ public class SigningKeyRotation {
         String kid = store.rotate();
         keys.refresh();
         return kid;
+    }
+
+    /** Every stored key, newest first, without private material. */
+    public List<PublishedKey> published() {
+        return store.findAll().stream().map(row -> new PublishedKey(row.kid(), row.algorithm(),
+                row.state().databaseValue(), row.createdAt(), row.activatedAt(), row.retiredAt())).toList();
+    }
+
+    /** A signing key as operators see it. */
+    public record PublishedKey(String kid, String algorithm, String state, Instant createdAt, Instant activatedAt,
+                               Instant retiredAt) {
     }
 
     /** Replaces a compromised current key at once. Returns the new kid. */

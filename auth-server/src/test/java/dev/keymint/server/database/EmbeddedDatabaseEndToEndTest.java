@@ -26,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class EmbeddedDatabaseEndToEndTest {
 
-    private static final Duration STARTUP_LIMIT = Duration.ofSeconds(90);
+    private static final Duration STARTUP_LIMIT = Duration.ofSeconds(180);
 
     @TempDir
     Path dataDir;
