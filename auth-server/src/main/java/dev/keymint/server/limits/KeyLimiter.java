@@ -31,7 +31,7 @@ import org.springframework.stereotype.Component;
  * global total synchronously. Instances learn of each other's counts one sync later, so the
  * limit can be exceeded by what the other instances admit within one sync interval: at most
  * {@code (instances - 1) x requests per second per instance x sync interval}, and never more
- * than {@code instances x limit}. Keys without a limit or quota never reach this class.
+ * than {@code (instances - 1) x limit} extra. Keys without a limit or quota never reach this class.
  * Thread-safe.
  */
 @Component
