@@ -78,6 +78,8 @@ public class JfrBreakdown {
         long allocBytes = 0;
         long gcPauseNanos = 0;
         long gcCount = 0;
+        Map<String, Long> allocMin = new HashMap<>();
+        Map<String, Long> allocMax = new HashMap<>();
         for (RecordedEvent e : RecordingFile.readAllEvents(Path.of(args[0]))) {
             String type = e.getEventType().getName();
             if (type.equals("jdk.ExecutionSample")) {
@@ -107,6 +109,11 @@ public class JfrBreakdown {
                 allocBytes += w;
                 RecordedStackTrace st = e.getStackTrace();
                 layerAlloc.merge(st == null ? "?" : classify(names(st)), w, Long::sum);
+            } else if (type.equals("jdk.ThreadAllocationStatistics")) {
+                long allocated = e.getLong("allocated");
+                String t = e.getThread("thread") == null ? "?" : String.valueOf(e.getThread("thread").getJavaThreadId());
+                allocMin.merge(t, allocated, Math::min);
+                allocMax.merge(t, allocated, Math::max);
             } else if (type.equals("jdk.GarbageCollection")) {
                 gcCount++;
                 gcPauseNanos += e.getDuration("sumOfPauses").toNanos();
@@ -147,8 +154,13 @@ public class JfrBreakdown {
         System.out.println();
         System.out.println("## Allocation (jdk.ObjectAllocationSample weights) and GC");
         System.out.println();
-        System.out.printf("Estimated allocation: %.0f MB in the window%s; %d GCs, %.0f ms total pause.%n%n",
-                allocBytes / 1e6, tokens > 0 ? String.format(", about %.1f KB per token", allocBytes / 1e3 / tokens) : "",
+        long allocated = 0;
+        for (String t : allocMax.keySet()) {
+            allocated += allocMax.get(t) - allocMin.get(t);
+        }
+        System.out.printf("Allocated (jdk.ThreadAllocationStatistics, first to last reading per thread): %.0f MB in the window%s;"
+                + " %d GCs, %.0f ms total pause. Shares by layer below come from the allocation samples' weights.%n%n",
+                allocated / 1e6, tokens > 0 ? String.format(", about %.0f KB per token", allocated / 1e3 / tokens) : "",
                 gcCount, gcPauseNanos / 1e6);
         System.out.println("| layer | MB | share |");
         System.out.println("|---|---:|---:|");
