@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.LongAdder;
  * exp jti), in-process, with one thread per core and nothing else (no HTTP, no DB).
  *
  * Usage: java -cp nimbus-jose-jwt-10.9.1.jar bench/SignOnly.java RS256|ES256 WARMUP_S MEASURE_S [THREADS]
- * Prints one JSON line: {"alg":..,"threads":..,"tokens":..,"seconds":..,"tokens_per_s":..}
+ * Prints one JSON line: {"alg":..,"threads":..,"tokens":..,"seconds":..,"tokens_per_s":..,"cpu_s":..,"cpu_ms_per_token":..}
  */
 public class SignOnly {
 
@@ -92,10 +92,27 @@ public class SignOnly {
             });
             worker.start();
         }
+        // Process CPU over the measured window: CPU per token does not depend on other load on the machine.
+        com.sun.management.OperatingSystemMXBean os =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        sleepUntil(measureFrom);
+        long cpu0 = os.getProcessCpuTime();
+        sleepUntil(end);
+        long cpu1 = os.getProcessCpuTime();
         finished.await();
         double seconds = measureNanos / 1e9;
-        System.out.printf("{\"alg\":\"%s\",\"threads\":%d,\"tokens\":%d,\"seconds\":%.1f,\"tokens_per_s\":%.1f}%n",
-                alg, threads, counted.sum(), seconds, counted.sum() / seconds);
+        long tokens = counted.sum();
+        System.out.printf("{\"alg\":\"%s\",\"threads\":%d,\"tokens\":%d,\"seconds\":%.1f,\"tokens_per_s\":%.1f,"
+                        + "\"cpu_s\":%.3f,\"cpu_ms_per_token\":%.4f}%n",
+                alg, threads, tokens, seconds, tokens / seconds, (cpu1 - cpu0) / 1e9,
+                tokens > 0 ? (cpu1 - cpu0) / 1e6 / tokens : 0.0);
+    }
+
+    static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            Thread.sleep(Math.max(1, left / 1_000_000));
+        }
     }
 
     static String mint(JWSAlgorithm alg, String kid, JWSSigner signer, SecureRandom random) throws Exception {
