@@ -121,7 +121,13 @@ public class JfrBreakdown {
         }
         System.out.println("## Sampled Java CPU by layer (jdk.ExecutionSample, exclusive)");
         System.out.println();
-        System.out.printf("%d samples of running Java code (GC and JIT compiler threads are not sampled: see the thread table above).%n%n", samples);
+        System.out.printf("%d samples of running Java code (GC and JIT compiler threads are not sampled: see the thread table above).%n", samples);
+        System.out.println("Caveats: JFR cannot walk a stack while a thread runs a JIT intrinsic stub (the BigInteger Montgomery"
+                + " multiply/square that RSA spends most of its time in), so those samples are lost and the signature share here is"
+                + " understated: the sign-only CPU per token versus the server CPU per token in RESULTS.md is the better measure of"
+                + " the signature's share. JFR also slows the server (tokens/s above versus RESULTS.md). Use these shares to rank"
+                + " the non-signature layers against each other.");
+        System.out.println();
         System.out.println("| layer | samples | share of sampled Java CPU |");
         System.out.println("|---|---:|---:|");
         print(layer, samples, 100);
@@ -162,12 +168,17 @@ public class JfrBreakdown {
                 + " %d GCs, %.0f ms total pause. Shares by layer below come from the allocation samples' weights.%n%n",
                 allocated / 1e6, tokens > 0 ? String.format(", about %.0f KB per token", allocated / 1e3 / tokens) : "",
                 gcCount, gcPauseNanos / 1e6);
-        System.out.println("| layer | MB | share |");
+        System.out.println("| layer | share of allocation | ≈ KB per token |");
         System.out.println("|---|---:|---:|");
         List<Map.Entry<String, Long>> a = new ArrayList<>(layerAlloc.entrySet());
         a.sort((x, y) -> Long.compare(y.getValue(), x.getValue()));
         for (Map.Entry<String, Long> en : a) {
-            System.out.printf("| %s | %.0f | %.1f%% |%n", en.getKey(), en.getValue() / 1e6, 100.0 * en.getValue() / allocBytes);
+            double share = (double) en.getValue() / allocBytes;
+            if (share < 0.001) {
+                continue;
+            }
+            System.out.printf("| %s | %.1f%% | %s |%n", en.getKey(), 100 * share,
+                    tokens > 0 ? String.format("%.0f", share * allocated / 1e3 / tokens) : "–");
         }
     }
 

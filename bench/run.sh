@@ -8,7 +8,7 @@
 #
 # Environment (all optional):
 #   BENCH_DURATION    seconds per measured level (default 15)
-#   BENCH_WARMUP      seconds of warm-up at concurrency 32 after start (default 10)
+#   BENCH_WARMUP      seconds of warm-up at concurrency 32 after start (default 30; the JIT is still busy after 10)
 #   BENCH_LEVELS      concurrencies for RS256/basic (default "1 8 32 64")
 #   BENCH_PORT        server port (default 18080)
 #   BENCH_JAVA_OPTS   server (and sign-only) JVM flags
@@ -23,7 +23,7 @@ set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$BENCH_DIR")
 DURATION=${BENCH_DURATION:-15}
-WARMUP=${BENCH_WARMUP:-10}
+WARMUP=${BENCH_WARMUP:-30}
 LEVELS=${BENCH_LEVELS:-"1 8 32 64"}
 PORT=${BENCH_PORT:-18080}
 JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx128m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m"}
@@ -116,6 +116,15 @@ postgres_ticks() {                                            # all postgres pro
     echo "$sum"
 }
 machine_ticks() { awk '/^cpu /{busy=$2+$3+$4+$7+$8+$9; total=busy+$5+$6; print busy, total}' /proc/stat; }
+jit_ticks() {   # CPU of the server's JIT compiler threads
+    local t sum=0 v
+    for t in /proc/"$SERVER_PID"/task/*; do
+        case "$(cat "$t/comm" 2>/dev/null)" in
+            C1\ Compiler*|C2\ Compiler*) v=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0); sum=$((sum + v)) ;;
+        esac
+    done
+    echo "$sum"
+}
 status_kb() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status"; }
 
 # run_level NAME ALG AUTH CONCURRENCY SECONDS -> appends one JSON line to $WORK/levels.jsonl
@@ -123,17 +132,20 @@ run_level() {
     local name=$1 alg=$2 auth=$3 conc=$4 secs=$5 out="$WORK/wrk-$1.json"
     local s0 p0 m0 s1 p1 m1
     wait_quiet "$SERVER_PID"
+    local j0 j1
+    j0=$(jit_ticks)
     s0=$(proc_ticks "$SERVER_PID"); p0=$(postgres_ticks); m0=$(machine_ticks)
     local TIMEFORMAT='%U %S'
     { time BENCH_AUTH=$auth BENCH_OUT=$out timeout $((secs + 30)) \
         wrk -t1 -c"$conc" -d"${secs}s" --timeout 10s -s "$BENCH_DIR/token.lua" "$URL" >"$WORK/wrk-$name.txt" ; } 2>"$WORK/wrk-$name.time"
     local wrk_s; wrk_s=$(tail -1 "$WORK/wrk-$name.time" | awk '{print $1 + $2}')
     s1=$(proc_ticks "$SERVER_PID"); p1=$(postgres_ticks); m1=$(machine_ticks)
+    j1=$(jit_ticks)
     local rss hwm
     rss=$(status_kb "$SERVER_PID" VmRSS); hwm=$(status_kb "$SERVER_PID" VmHWM)
     jq -c --arg name "$name" --arg alg "$alg" --arg auth "$auth" --argjson conc "$conc" \
         --argjson st "$((s1 - s0))" --argjson pt "$((p1 - p0))" --argjson tck "$CLK_TCK" \
-        --arg m0 "$m0" --arg m1 "$m1" --argjson rss "$rss" --argjson hwm "$hwm" --argjson wrk "$wrk_s" --argjson ncpu "$(nproc)" '
+        --arg m0 "$m0" --arg m1 "$m1" --argjson rss "$rss" --argjson hwm "$hwm" --argjson wrk "$wrk_s" --argjson ncpu "$(nproc)" --argjson jit "$((j1 - j0))" '
         . as $w
         | ($w.statuses["200"] // 0) as $ok
         | ($w.duration_us / 1e6) as $secs
@@ -145,6 +157,7 @@ run_level() {
            p50_ms: ($w.p50_us / 1000), p90_ms: ($w.p90_us / 1000), p99_ms: ($w.p99_us / 1000),
            max_ms: ($w.max_us / 1000),
            server_cpu_s: ($st / $tck), pg_cpu_s: ($pt / $tck),
+           jit_pct_of_server: (if $st > 0 then 100 * $jit / $st else null end),
            server_cpu_per_1k: (if $ok > 0 then ($st / $tck) / ($ok / 1000) else null end),
            pg_cpu_per_1k: (if $ok > 0 then ($pt / $tck) / ($ok / 1000) else null end),
            machine_busy_pct: (if ($b[1] - $a[1]) > 0 then 100 * ($b[0] - $a[0]) / ($b[1] - $a[1]) else null end),
@@ -225,9 +238,9 @@ profile_server() {
     log "profile: JFR for ${secs}s at concurrency 32"
     task_cpu_snapshot >"$WORK/tasks0.tsv"
     local s0; s0=$(proc_ticks "$SERVER_PID")
-    # profile.jfc with Java method sampling every 2 ms instead of 10 ms, for more samples.
-    sed 's|<setting name="period" control="method-sampling-java-interval">10 ms</setting>|<setting name="period" control="method-sampling-java-interval">2 ms</setting>|' \
-        "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/profile.jfc" >"$WORK/bench.jfc"
+    # BENCH_JFR_SETTINGS (default|profile, default default: profile.jfc slows the server more) with Java method sampling every BENCH_JFR_PERIOD (default 10 ms).
+    sed "s|<setting name=\"period\" control=\"method-sampling-java-interval\">[0-9]* ms</setting>|<setting name=\"period\" control=\"method-sampling-java-interval\">${BENCH_JFR_PERIOD:-10 ms}</setting>|" \
+        "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/${BENCH_JFR_SETTINGS:-default}.jfc" >"$WORK/bench.jfc"
     jcmd "$SERVER_PID" JFR.start name=bench settings="$WORK/bench.jfc" filename="$jfr" >/dev/null
     BENCH_AUTH=basic BENCH_OUT="$WORK/wrk-profile.json" timeout $((secs + 30)) \
         wrk -t1 -c32 -d"${secs}s" -s "$BENCH_DIR/token.lua" "$URL" >/dev/null
@@ -238,7 +251,7 @@ profile_server() {
     {
         echo "# Keymint token endpoint profile (generated by bench/run.sh --profile; do not edit)"
         echo
-        echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); RS256, client_secret_basic, concurrency 32, ${secs} s, JFR profile settings with Java sampling every 2 ms"
+        echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); RS256, client_secret_basic, concurrency 32, ${secs} s, JFR ${BENCH_JFR_SETTINGS:-default}.jfc with Java sampling every ${BENCH_JFR_PERIOD:-10 ms}"
         echo "- Tokens in the profiled window: $ok ($(jq -r '(.statuses["200"] // 0) / (.duration_us/1e6) | floor' "$WORK/wrk-profile.json") tokens/s with JFR on); server CPU $(awk -v a="$s0" -v b="$s1" -v t="$CLK_TCK" 'BEGIN{printf "%.1f", (b-a)/t}') s"
         echo
         echo "## Server CPU by thread group (/proc/<pid>/task/*/stat, whole window)"
@@ -305,9 +318,9 @@ jq -s --slurpfile sign "$WORK/signonly.jsonl" --slurpfile start "$WORK/startup.j
     def errs: ((.non200 | to_entries | map("\(.key)×\(.value)") | join(", ")) as $s
                | (if .socket_errors > 0 then ($s + (if $s == "" then "" else ", " end) + "socket×\(.socket_errors)") else $s end)
                | if . == "" then "0" else . end);
-    "| variant | tokens/s | errors | p50 ms | p90 ms | p99 ms | max ms | server CPU s / 1k tokens | PostgreSQL CPU s / 1k tokens | machine busy % | wrk CPU % | foreign CPU % | RSS MB (VmRSS / VmHWM) | efficiency | CPU efficiency |",
-    "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
-    (.[] | "| \(.alg) \(.auth) c=\(.conc)\(if (.foreign_cpu_pct // 0) > 10 then " ⚠" else "" end) | \(f(.tps; 0)) | \(errs) | \(f(.p50_ms; 1)) | \(f(.p90_ms; 1)) | \(f(.p99_ms; 1)) | \(f(.max_ms; 1)) | \(f(.server_cpu_per_1k; 3)) | \(f(.pg_cpu_per_1k; 3)) | \(f(.machine_busy_pct; 0)) | \(f(.wrk_cpu_pct; 0)) | \(f(.foreign_cpu_pct; 0)) | \(f(.rss_mb; 0)) / \(f(.hwm_mb; 0)) | \(f(.tps / ceil_of(.alg); 2)) | \(f(cpu_eff; 2)) |")
+    "| variant | tokens/s | errors | p50 ms | p90 ms | p99 ms | max ms | server CPU s / 1k tokens | of which JIT % | PostgreSQL CPU s / 1k tokens | machine busy % | wrk CPU % | foreign CPU % | RSS MB (VmRSS / VmHWM) | efficiency | CPU efficiency |",
+    "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    (.[] | "| \(.alg) \(.auth) c=\(.conc)\(if (.foreign_cpu_pct // 0) > 10 then " ⚠" else "" end) | \(f(.tps; 0)) | \(errs) | \(f(.p50_ms; 1)) | \(f(.p90_ms; 1)) | \(f(.p99_ms; 1)) | \(f(.max_ms; 1)) | \(f(.server_cpu_per_1k; 3)) | \(f(.jit_pct_of_server; 0)) | \(f(.pg_cpu_per_1k; 3)) | \(f(.machine_busy_pct; 0)) | \(f(.wrk_cpu_pct; 0)) | \(f(.foreign_cpu_pct; 0)) | \(f(.rss_mb; 0)) / \(f(.hwm_mb; 0)) | \(f(.tps / ceil_of(.alg); 2)) | \(f(cpu_eff; 2)) |")
 ' "$WORK/levels.jsonl" >"$WORK/table.md"
 
 jq -r '"| \(.alg) | \(.threads) | \(.tokens_per_s | floor) | \(.cpu_ms_per_token * 1000 | round / 1000) | \(.foreign_cpu_pct | floor) |"' "$WORK/signonly.jsonl" >"$WORK/sign.md"
@@ -356,7 +369,7 @@ TARGETS=$(jq -s --slurpfile sign "$WORK/signonly.jsonl" --slurpfile start "$WORK
     echo
     echo "errors: responses other than 200 by HTTP status, plus wrk socket errors (connect/read/write/timeout)."
     echo "Latency is wrk's closed-loop latency (each connection sends its next request when the previous answer arrives)."
-    echo "Server CPU = utime+stime of the server JVM from /proc/<pid>/stat over the row; PostgreSQL CPU = all postgres processes."
+    echo "Server CPU = utime+stime of the server JVM from /proc/<pid>/stat over the row (JIT % = the share of it spent in C1/C2 compiler threads, not per-token work); PostgreSQL CPU = all postgres processes."
     echo "machine busy % = non-idle share of all CPUs from /proc/stat; wrk CPU % = the load generator's own user+sys (bash time);"
     echo "foreign CPU % = busy − server − PostgreSQL − wrk, i.e. other work on the machine (kernel softirq for loopback TCP lands here too); a row marked ⚠ had more than 10 % foreign CPU: it was measured under contention and understates the server."
     echo "efficiency = endpoint tokens/s ÷ sign-only tokens/s of the same algorithm (below); it is only meaningful when both were measured on a quiet machine."
