@@ -73,6 +73,7 @@ public class JfrBreakdown {
         Map<String, Long> inclusive = new LinkedHashMap<>();
         Map<String, Long> topFrames = new HashMap<>();
         Map<String, Long> keymintSelf = new HashMap<>();
+        Map<String, Long> micrometerCallers = new HashMap<>();
         Map<String, Long> threads = new HashMap<>();
         long samples = 0;
         long allocBytes = 0;
@@ -93,6 +94,12 @@ public class JfrBreakdown {
                 List<String> frames = names(st);
                 String l = classify(frames);
                 layer.merge(l, 1L, Long::sum);
+                if (l.startsWith("Micrometer")) {
+                    micrometerCallers.merge(frames.stream()
+                            .filter(f -> !plainJdk(f) && !f.startsWith("io.micrometer.")
+                                    && !f.startsWith("org.springframework.boot.actuate"))
+                            .findFirst().orElse("?"), 1L, Long::sum);
+                }
                 if (l.equals("Keymint code (self)")) {
                     keymintSelf.merge(firstMatching(frames, "dev.keymint."), 1L, Long::sum);
                 }
@@ -145,6 +152,12 @@ public class JfrBreakdown {
         System.out.println("| method | samples | share of all |");
         System.out.println("|---|---:|---:|");
         print(keymintSelf, samples, 15);
+        System.out.println();
+        System.out.println("## Micrometer samples by the instrumented caller (who opened the observation)");
+        System.out.println();
+        System.out.println("| caller frame | samples | share of all |");
+        System.out.println("|---|---:|---:|");
+        print(micrometerCallers, samples, 12);
         System.out.println();
         System.out.println("## Hottest leaf frames");
         System.out.println();
