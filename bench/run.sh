@@ -1,0 +1,395 @@
+#!/usr/bin/env bash
+# Keymint token-endpoint benchmark. One command: bench/run.sh [--profile] [--no-build]
+#
+# Builds the server, starts it on a fresh PostgreSQL database (the machine's PostgreSQL on
+# 127.0.0.1:5432), bootstraps a key, warms up, drives POST /oauth/token with wrk at several
+# concurrencies, measures the in-process sign-only ceiling, and writes bench/RESULTS.md.
+# Everything it starts is stopped on exit. All traffic goes to 127.0.0.1; every loop is bounded.
+#
+# Environment (all optional):
+#   BENCH_DURATION    seconds per measured level (default 15)
+#   BENCH_WARMUP      seconds of warm-up at concurrency 32 after start (default 30; the JIT is still busy after 10)
+#   BENCH_LEVELS      concurrencies for RS256/basic (default "1 8 32 64")
+#   BENCH_PORT        server port (default 18080)
+#   BENCH_JAVA_OPTS   server (and sign-only) JVM flags
+#                     (default "-Xmx128m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m")
+#   BENCH_QUIET_WAIT  max seconds to wait for the machine to go quiet (< 15 % busy) before each
+#                     server start, row and sign-only run (default 30)
+#   BENCH_PG          psql connection options (default "-h 127.0.0.1 -p 5432 -U postgres")
+# --profile adds, on the RS256 server after the measured levels, a JFR recording during a
+# concurrency-32 run plus a per-thread CPU split, summarised in bench/PROFILE.md (not in the table).
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(dirname "$BENCH_DIR")
+DURATION=${BENCH_DURATION:-15}
+WARMUP=${BENCH_WARMUP:-30}
+LEVELS=${BENCH_LEVELS:-"1 8 32 64"}
+PORT=${BENCH_PORT:-18080}
+JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx128m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m"}
+PG_OPTS=${BENCH_PG:-"-h 127.0.0.1 -p 5432 -U postgres"}
+PG_HOST_PORT=127.0.0.1:5432
+NIMBUS_VERSION=10.9.1
+PROFILE=0
+BUILD=1
+for arg in "$@"; do
+    case "$arg" in
+        --profile) PROFILE=1 ;;
+        --no-build) BUILD=0 ;;
+        *) echo "usage: bench/run.sh [--profile] [--no-build]" >&2; exit 2 ;;
+    esac
+done
+
+URL="http://127.0.0.1:$PORT/oauth/token"
+JAR="$REPO/auth-server/target/auth-server.jar"
+WORK=$(mktemp -d /tmp/keymint-bench.XXXXXX)
+RESULTS="$BENCH_DIR/RESULTS.md"
+CLK_TCK=$(getconf CLK_TCK)
+SERVER_PID=""
+DB=""
+COMMAND="bench/run.sh $*"
+RUN_START=$(date +%s)
+
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+stop_server() {
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=""
+}
+
+drop_db() {
+    if [[ -n "$DB" ]]; then
+        psql $PG_OPTS -qXc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+    fi
+    DB=""
+}
+
+cleanup() {
+    local rc=$?
+    stop_server
+    drop_db
+    if [[ -z "${BENCH_KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK" >&2; fi
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---------------------------------------------------------------- prerequisites
+need_apt=()
+command -v wrk >/dev/null || need_apt+=(wrk)
+command -v jq >/dev/null || need_apt+=(jq)
+command -v psql >/dev/null || need_apt+=(postgresql-client)
+if ((${#need_apt[@]})); then
+    log "installing ${need_apt[*]}"
+    if ! apt-get install -y "${need_apt[@]}" >"$WORK/apt.log" 2>&1; then
+        apt-get update >>"$WORK/apt.log" 2>&1
+        apt-get install -y "${need_apt[@]}" >>"$WORK/apt.log" 2>&1 || { cat "$WORK/apt.log" >&2; exit 1; }
+    fi
+fi
+psql $PG_OPTS -qXAtc 'select 1' >/dev/null || { echo "PostgreSQL not reachable with: psql $PG_OPTS" >&2; exit 1; }
+
+NIMBUS_JAR="$HOME/.m2/repository/com/nimbusds/nimbus-jose-jwt/$NIMBUS_VERSION/nimbus-jose-jwt-$NIMBUS_VERSION.jar"
+if [[ ! -f "$NIMBUS_JAR" ]]; then
+    log "fetching nimbus-jose-jwt $NIMBUS_VERSION from Maven Central"
+    mvn -B -q dependency:get -Dartifact="com.nimbusds:nimbus-jose-jwt:$NIMBUS_VERSION" -Dtransitive=false
+fi
+
+if ((BUILD)); then
+    log "building (mvn -B -q package -DskipTests)"
+    (cd "$REPO" && mvn -B -q package -DskipTests) >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
+fi
+[[ -f "$JAR" ]] || { echo "missing $JAR" >&2; exit 1; }
+
+# ---------------------------------------------------------------- helpers
+proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime of a process
+postgres_ticks() {                                            # all postgres processes
+    local sum=0 p t
+    for p in $(pgrep -x postgres || true); do
+        t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
+        sum=$((sum + t))
+    done
+    echo "$sum"
+}
+machine_ticks() { awk '/^cpu /{busy=$2+$3+$4+$7+$8+$9; total=busy+$5+$6; print busy, total}' /proc/stat; }
+jit_ticks() {   # CPU of the server's JIT compiler threads
+    local t sum=0 v
+    for t in /proc/"$SERVER_PID"/task/*; do
+        case "$(cat "$t/comm" 2>/dev/null)" in
+            C1\ Compiler*|C2\ Compiler*) v=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0); sum=$((sum + v)) ;;
+        esac
+    done
+    echo "$sum"
+}
+status_kb() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status"; }
+
+# run_level NAME ALG AUTH CONCURRENCY SECONDS -> appends one JSON line to $WORK/levels.jsonl
+run_level() {
+    local name=$1 alg=$2 auth=$3 conc=$4 secs=$5 out="$WORK/wrk-$1.json"
+    local s0 p0 m0 s1 p1 m1
+    wait_quiet "$SERVER_PID"
+    local j0 j1
+    j0=$(jit_ticks)
+    s0=$(proc_ticks "$SERVER_PID"); p0=$(postgres_ticks); m0=$(machine_ticks)
+    local TIMEFORMAT='%U %S'
+    { time BENCH_AUTH=$auth BENCH_OUT=$out timeout $((secs + 30)) \
+        wrk -t1 -c"$conc" -d"${secs}s" --timeout 10s -s "$BENCH_DIR/token.lua" "$URL" >"$WORK/wrk-$name.txt" ; } 2>"$WORK/wrk-$name.time"
+    local wrk_s; wrk_s=$(tail -1 "$WORK/wrk-$name.time" | awk '{print $1 + $2}')
+    s1=$(proc_ticks "$SERVER_PID"); p1=$(postgres_ticks); m1=$(machine_ticks)
+    j1=$(jit_ticks)
+    local rss hwm
+    rss=$(status_kb "$SERVER_PID" VmRSS); hwm=$(status_kb "$SERVER_PID" VmHWM)
+    jq -c --arg name "$name" --arg alg "$alg" --arg auth "$auth" --argjson conc "$conc" \
+        --argjson st "$((s1 - s0))" --argjson pt "$((p1 - p0))" --argjson tck "$CLK_TCK" \
+        --arg m0 "$m0" --arg m1 "$m1" --argjson rss "$rss" --argjson hwm "$hwm" --argjson wrk "$wrk_s" --argjson ncpu "$(nproc)" --argjson jit "$((j1 - j0))" '
+        . as $w
+        | ($w.statuses["200"] // 0) as $ok
+        | ($w.duration_us / 1e6) as $secs
+        | ($m0 | split(" ") | map(tonumber)) as $a | ($m1 | split(" ") | map(tonumber)) as $b
+        | {name: $name, alg: $alg, auth: $auth, conc: $conc, secs: $secs, ok: $ok,
+           tps: ($ok / $secs),
+           non200: ($w.statuses | to_entries | map(select(.key != "200")) | from_entries),
+           socket_errors: ($w.socket_errors | to_entries | map(.value) | add),
+           p50_ms: ($w.p50_us / 1000), p90_ms: ($w.p90_us / 1000), p99_ms: ($w.p99_us / 1000),
+           max_ms: ($w.max_us / 1000),
+           server_cpu_s: ($st / $tck), pg_cpu_s: ($pt / $tck),
+           jit_pct_of_server: (if $st > 0 then 100 * $jit / $st else null end),
+           server_cpu_per_1k: (if $ok > 0 then ($st / $tck) / ($ok / 1000) else null end),
+           pg_cpu_per_1k: (if $ok > 0 then ($pt / $tck) / ($ok / 1000) else null end),
+           machine_busy_pct: (if ($b[1] - $a[1]) > 0 then 100 * ($b[0] - $a[0]) / ($b[1] - $a[1]) else null end),
+           wrk_cpu_pct: (100 * $wrk / ($secs * $ncpu)), wrk_cpu_s: $wrk,
+           foreign_cpu_pct: (if ($b[1] - $a[1]) > 0 then
+               (100 * (($b[0] - $a[0]) / $tck - $st / $tck - $pt / $tck - $wrk) / ($secs * $ncpu)) else null end),
+           rss_mb: ($rss / 1024), hwm_mb: ($hwm / 1024)}' "$out" >>"$WORK/levels.jsonl"
+    log "$(tail -1 "$WORK/levels.jsonl" | jq -r '"\(.name): \(.tps|floor) tokens/s, non-200 \(.non200), socket errors \(.socket_errors), p99 \(.p99_ms) ms, server CPU \(.server_cpu_per_1k*1000|round/1000) s/1k, RSS \(.rss_mb|floor) MB"')"
+}
+
+# wait_quiet: other people's builds share this machine; wait (at most BENCH_QUIET_WAIT s, default 180)
+# until the machine is < 15 % busy over 3 s, so that rows are not measured against foreign load.
+wait_quiet() {
+    local deadline=$(($(date +%s) + ${BENCH_QUIET_WAIT:-30})) a b busy own0 own1 pid=${1:-}
+    while :; do
+        own0=0; own1=0
+        [[ -n "$pid" ]] && own0=$(proc_ticks "$pid")
+        a=$(machine_ticks); sleep 3; b=$(machine_ticks)
+        [[ -n "$pid" ]] && own1=$(proc_ticks "$pid")
+        busy=$(awk -v a="$a" -v b="$b" -v o=$((own1 - own0)) 'BEGIN{split(a,x," "); split(b,y," "); t=y[2]-x[2]; print (t>0 ? int(100*(y[1]-x[1]-o)/t) : 0)}')
+        ((busy < 15)) && return 0
+        if (($(date +%s) >= deadline)); then log "machine still ${busy}% busy with other work; measuring anyway (see foreign CPU column)"; return 0; fi
+        log "machine ${busy}% busy with other work; waiting"
+    done
+}
+
+# start_server ALG: fresh database, bootstrap, start, time to first token, warm-up.
+start_server() {
+    local alg=$1
+    DB="keymint_bench_$(echo "$alg" | tr 'A-Z' 'a-z')"
+    psql $PG_OPTS -qXc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
+    psql $PG_OPTS -qXc "CREATE DATABASE $DB" >/dev/null
+    export SPRING_DATASOURCE_URL="jdbc:postgresql://$PG_HOST_PORT/$DB" SPRING_DATASOURCE_USERNAME=postgres
+    export KEYMINT_SIGNING_ALGORITHM=$alg PORT
+    log "$alg: bootstrapping organization on fresh database $DB"
+    java -jar "$JAR" bootstrap --org acme --scope '*:*' --json >"$WORK/bootstrap-$alg.json" 2>"$WORK/bootstrap-$alg.log" \
+        || { cat "$WORK/bootstrap-$alg.log" >&2; exit 1; }
+    export BENCH_CLIENT_ID BENCH_API_KEY
+    BENCH_CLIENT_ID=$(jq -r .client_id "$WORK/bootstrap-$alg.json")
+    BENCH_API_KEY=$(jq -r .api_key "$WORK/bootstrap-$alg.json")
+
+    wait_quiet
+    log "$alg: starting server ($JAVA_OPTS)"
+    local t0 t1 code=000
+    t0=$(date +%s%N)
+    # shellcheck disable=SC2086
+    java $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 >"$WORK/server-$alg.log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 1200); do     # at most 60 s
+        kill -0 "$SERVER_PID" 2>/dev/null || { tail -50 "$WORK/server-$alg.log" >&2; exit 1; }
+        code=$(curl -s -o /dev/null -w '%{http_code}' -m 2 -u "$BENCH_CLIENT_ID:$BENCH_API_KEY" \
+            -d grant_type=client_credentials "$URL" || true)
+        [[ "$code" == 200 ]] && break
+        sleep 0.05
+    done
+    [[ "$code" == 200 ]] || { echo "no token within 60 s" >&2; tail -50 "$WORK/server-$alg.log" >&2; exit 1; }
+    t1=$(date +%s%N)
+    local started
+    started=$(grep -o 'Started KeymintApplication in [0-9.]* seconds' "$WORK/server-$alg.log" | grep -o '[0-9.]*' | head -1 || true)
+    jq -nc --arg alg "$alg" --argjson ms "$(((t1 - t0) / 1000000))" --arg spring "${started:-?}" \
+        --argjson rss "$(status_kb "$SERVER_PID" VmRSS)" \
+        '{alg: $alg, first_token_ms: $ms, spring_started_s: $spring, rss_mb: ($rss / 1024)}' >>"$WORK/startup.jsonl"
+    log "$alg: first token $(((t1 - t0) / 1000000)) ms after launch; warming up ${WARMUP}s at concurrency 32"
+    BENCH_AUTH=basic BENCH_OUT="$WORK/warmup-$alg.json" timeout $((WARMUP + 30)) \
+        wrk -t1 -c32 -d"${WARMUP}s" -s "$BENCH_DIR/token.lua" "$URL" >/dev/null
+}
+
+# ---------------------------------------------------------------- profile (optional)
+task_cpu_snapshot() {   # thread name and utime+stime ticks of every thread of the server
+    local t
+    for t in /proc/"$SERVER_PID"/task/*; do
+        printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
+    done
+}
+
+profile_server() {
+    local secs=${BENCH_PROFILE_SECS:-30} jfr="$WORK/profile.jfr"
+    log "profile: JFR for ${secs}s at concurrency 32"
+    task_cpu_snapshot >"$WORK/tasks0.tsv"
+    local s0; s0=$(proc_ticks "$SERVER_PID")
+    # BENCH_JFR_SETTINGS (default|profile, default default: profile.jfc slows the server more) with Java method sampling every BENCH_JFR_PERIOD (default 10 ms).
+    sed "s|<setting name=\"period\" control=\"method-sampling-java-interval\">[0-9]* ms</setting>|<setting name=\"period\" control=\"method-sampling-java-interval\">${BENCH_JFR_PERIOD:-10 ms}</setting>|" \
+        "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")/lib/jfr/${BENCH_JFR_SETTINGS:-default}.jfc" >"$WORK/bench.jfc"
+    jcmd "$SERVER_PID" JFR.start name=bench settings="$WORK/bench.jfc" filename="$jfr" >/dev/null
+    BENCH_AUTH=basic BENCH_OUT="$WORK/wrk-profile.json" timeout $((secs + 30)) \
+        wrk -t1 -c32 -d"${secs}s" -s "$BENCH_DIR/token.lua" "$URL" >/dev/null
+    jcmd "$SERVER_PID" JFR.stop name=bench >/dev/null
+    local s1; s1=$(proc_ticks "$SERVER_PID")
+    task_cpu_snapshot >"$WORK/tasks1.tsv"
+    local ok; ok=$(jq '.statuses["200"] // 0' "$WORK/wrk-profile.json")
+    {
+        echo "# Keymint token endpoint profile (generated by bench/run.sh --profile; do not edit)"
+        echo
+        echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); RS256, client_secret_basic, concurrency 32, ${secs} s, JFR ${BENCH_JFR_SETTINGS:-default}.jfc with Java sampling every ${BENCH_JFR_PERIOD:-10 ms}"
+        echo "- Tokens in the profiled window: $ok ($(jq -r '(.statuses["200"] // 0) / (.duration_us/1e6) | floor' "$WORK/wrk-profile.json") tokens/s with JFR on); server CPU $(awk -v a="$s0" -v b="$s1" -v t="$CLK_TCK" 'BEGIN{printf "%.1f", (b-a)/t}') s"
+        echo
+        echo "## Server CPU by thread group (/proc/<pid>/task/*/stat, whole window)"
+        echo
+        echo "| thread group | CPU s | share |"
+        echo "|---|---:|---:|"
+        awk -F'\t' 'NR==FNR{a[$1]+=$2; next} {b[$1]+=$2}
+            END{for(k in b){g=k; gsub(/[0-9]+/,"#",g); if (g ~ /^http-nio-/) g="Tomcat threads (http-nio-…, name cut at 15 chars)"; else if (g ~ /^C# Compiler/) g="JIT compiler threads"; else if (g ~ /^VM Thread/) g="VM Thread (safepoints, Serial GC runs here)";
+                d[g]+=b[k]-a[k]} for(g in d) if (d[g]>0) {tot+=d[g]}
+                for(g in d) if (d[g]>0) printf "%s\t%.2f\t%.1f%%\n", g, d[g]/'"$CLK_TCK"', 100*d[g]/tot}' \
+            "$WORK/tasks0.tsv" "$WORK/tasks1.tsv" | sort -t$'\t' -k2 -nr | awk -F'\t' '{printf "| %s | %s | %s |\n", $1, $2, $3}'
+        echo
+        java "$BENCH_DIR/JfrBreakdown.java" "$jfr" "$ok"
+    } >"$BENCH_DIR/PROFILE.md"
+    log "profile written to bench/PROFILE.md"
+}
+
+# ---------------------------------------------------------------- runs
+: >"$WORK/levels.jsonl"; : >"$WORK/startup.jsonl"
+
+start_server RS256
+for c in $LEVELS; do
+    run_level "RS256-basic-c$c" RS256 basic "$c" "$DURATION"
+done
+run_level "RS256-post-c32" RS256 post 32 "$DURATION"
+if ((PROFILE)); then profile_server; fi
+stop_server; drop_db
+
+start_server ES256
+run_level "ES256-basic-c32" ES256 basic 32 "$DURATION"
+run_level "ES256-post-c32" ES256 post 32 "$DURATION"
+stop_server; drop_db
+
+log "sign-only ceiling (in-process, nimbus-jose-jwt $NIMBUS_VERSION, $(nproc) threads): RS256, ES256"
+for alg in RS256 ES256; do
+    wait_quiet
+    # shellcheck disable=SC2086
+    m0=$(machine_ticks)
+    TIMEFORMAT='%U %S'
+    { time java $JAVA_OPTS -cp "$NIMBUS_JAR" "$BENCH_DIR/SignOnly.java" "$alg" 8 10 "$(nproc)" >"$WORK/signonly-$alg.json" ; } 2>"$WORK/signonly-$alg.time"
+    m1=$(machine_ticks)
+    # foreign % over the whole sign-only run (javac + 5 s warm-up + 10 s): busy minus the JVM's own CPU
+    jq -c --arg m0 "$m0" --arg m1 "$m1" --arg own "$(tail -1 "$WORK/signonly-$alg.time")" --argjson tck "$CLK_TCK" '
+        ($m0 | split(" ") | map(tonumber)) as $a | ($m1 | split(" ") | map(tonumber)) as $b
+        | ($own | split(" ") | map(tonumber) | add) as $o
+        | . + {foreign_cpu_pct: (100 * (($b[0] - $a[0]) / $tck - $o) / (($b[1] - $a[1]) / $tck))}' \
+        "$WORK/signonly-$alg.json" >>"$WORK/signonly.jsonl"
+done
+cat "$WORK/signonly.jsonl" >&2
+
+# ---------------------------------------------------------------- RESULTS.md
+RUN_SECS=$(($(date +%s) - RUN_START))
+CPU_MODEL=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
+MEM=$(awk '/^MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)
+JAVA_VERSION=$(java -version 2>&1 | head -1)
+WRK_VERSION=$( (wrk -v 2>&1 || true) | head -1 | awk '{print $1, $2}')
+GIT_REV=$(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo "?")
+
+jq -s --slurpfile sign "$WORK/signonly.jsonl" --slurpfile start "$WORK/startup.jsonl" -r '
+    def f(n; d): if n == null then "–" else (n * pow(10; d) | round / pow(10; d) | tostring) end;
+    def ceil_of($alg): ($sign[] | select(.alg == $alg) | .tokens_per_s);
+    def sign_cpu_of($alg): ($sign[] | select(.alg == $alg) | .cpu_ms_per_token);
+    def cpu_eff: if .ok > 0 then sign_cpu_of(.alg) / ((.server_cpu_s + .pg_cpu_s + .wrk_cpu_s) * 1000 / .ok) else null end;
+    def errs: ((.non200 | to_entries | map("\(.key)×\(.value)") | join(", ")) as $s
+               | (if .socket_errors > 0 then ($s + (if $s == "" then "" else ", " end) + "socket×\(.socket_errors)") else $s end)
+               | if . == "" then "0" else . end);
+    "| variant | tokens/s | errors | p50 ms | p90 ms | p99 ms | max ms | server CPU s / 1k tokens | of which JIT % | PostgreSQL CPU s / 1k tokens | machine busy % | wrk CPU % | foreign CPU % | RSS MB (VmRSS / VmHWM) | efficiency | CPU efficiency |",
+    "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    (.[] | "| \(.alg) \(.auth) c=\(.conc)\(if (.foreign_cpu_pct // 0) > 10 then " ⚠" else "" end) | \(f(.tps; 0)) | \(errs) | \(f(.p50_ms; 1)) | \(f(.p90_ms; 1)) | \(f(.p99_ms; 1)) | \(f(.max_ms; 1)) | \(f(.server_cpu_per_1k; 3)) | \(f(.jit_pct_of_server; 0)) | \(f(.pg_cpu_per_1k; 3)) | \(f(.machine_busy_pct; 0)) | \(f(.wrk_cpu_pct; 0)) | \(f(.foreign_cpu_pct; 0)) | \(f(.rss_mb; 0)) / \(f(.hwm_mb; 0)) | \(f(.tps / ceil_of(.alg); 2)) | \(f(cpu_eff; 2)) |")
+' "$WORK/levels.jsonl" >"$WORK/table.md"
+
+jq -r '"| \(.alg) | \(.threads) | \(.tokens_per_s | floor) | \(.cpu_ms_per_token * 1000 | round / 1000) | \(.foreign_cpu_pct | floor) |"' "$WORK/signonly.jsonl" >"$WORK/sign.md"
+jq -r '"| \(.alg) | \(.first_token_ms) | \(.spring_started_s) | \(.rss_mb | floor) |"' "$WORK/startup.jsonl" >"$WORK/startup.md"
+
+# Targets: RS256 basic c=32.
+TARGETS=$(jq -s --slurpfile sign "$WORK/signonly.jsonl" --slurpfile start "$WORK/startup.jsonl" -r '
+    (map(select(.name == "RS256-basic-c32"))[0]) as $r
+    | if $r == null then "| RS256 basic c=32 | not measured (BENCH_LEVELS has no 32) | – |" else (
+    ($sign[] | select(.alg == "RS256") | .tokens_per_s) as $ceil
+    | ($r.tps / $ceil) as $eff
+    | (($r.non200 | to_entries | map(.value) | add // 0) + $r.socket_errors) as $errors
+    | ([.[].hwm_mb] | max) as $hwm
+    | ($start | map(.first_token_ms) | max) as $ft
+    | def pf(ok): if ok then "PASS" else "FAIL" end;
+    (($sign[] | select(.alg == "RS256") | .cpu_ms_per_token) / (($r.server_cpu_s + $r.pg_cpu_s + $r.wrk_cpu_s) * 1000 / $r.ok)) as $ceff
+    | "| RS256 c=32 efficiency ≥ 0.75 | \($eff * 100 | round / 100) (CPU efficiency \($ceff * 100 | round / 100)) | \(pf($eff >= 0.75)) |",
+    "| RS256 c=32 p99 ≤ 25 ms | \($r.p99_ms * 10 | round / 10) ms | \(pf($r.p99_ms <= 25)) |",
+    "| RS256 c=32 zero errors | \($errors) | \(pf($errors == 0)) |",
+    "| server RSS ≤ 300 MB (max VmHWM over all levels) | \($hwm | round) MB | \(pf($hwm <= 300)) |",
+    "| launch to first token ≤ 10 s (worst of RS256, ES256) | \($ft / 1000 * 100 | round / 100) s | \(pf($ft <= 10000)) |",
+    "| (validity) RS256 c=32 row measured on a quiet machine: foreign CPU ≤ 10 % | \($r.foreign_cpu_pct | round) % | \(if $r.foreign_cpu_pct <= 10 then "OK" else "CONTENDED: numbers understate the server" end) |"
+    ) end
+' "$WORK/levels.jsonl")
+
+{
+    echo "# Keymint token endpoint benchmark results"
+    echo
+    echo "Generated by \`$COMMAND\` — regenerated on every run, do not edit by hand."
+    echo
+    echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $GIT_REV; whole run ${RUN_SECS} s"
+    echo "- Machine: $(nproc) CPUs ($CPU_MODEL), $MEM memory; load generator (wrk, 1 thread) and PostgreSQL on the same machine"
+    echo "- $JAVA_VERSION; $WRK_VERSION; PostgreSQL $(psql $PG_OPTS -qXAtc 'show server_version')"
+    echo "- Server JVM flags: \`$JAVA_OPTS\`; fresh database per algorithm; ${WARMUP} s warm-up at concurrency 32, then ${DURATION} s per row"
+    echo "- Request: \`POST /oauth/token\` \`grant_type=client_credentials\`, no \`scope\` parameter, key with scope \`*:*\`; basic = client_secret_basic, post = client_secret_post"
+    echo
+    echo "## Targets (2-core machine)"
+    echo
+    echo "| target | measured | |"
+    echo "|---|---:|---|"
+    echo "$TARGETS"
+    echo
+    echo "## Token endpoint"
+    echo
+    cat "$WORK/table.md"
+    echo
+    echo "errors: responses other than 200 by HTTP status, plus wrk socket errors (connect/read/write/timeout)."
+    echo "Latency is wrk's closed-loop latency (each connection sends its next request when the previous answer arrives)."
+    echo "Server CPU = utime+stime of the server JVM from /proc/<pid>/stat over the row (JIT % = the share of it spent in C1/C2 compiler threads, not per-token work); PostgreSQL CPU = all postgres processes."
+    echo "machine busy % = non-idle share of all CPUs from /proc/stat; wrk CPU % = the load generator's own user+sys (bash time);"
+    echo "foreign CPU % = busy − server − PostgreSQL − wrk, i.e. other work on the machine (kernel softirq for loopback TCP lands here too); a row marked ⚠ had more than 10 % foreign CPU: it was measured under contention and understates the server."
+    echo "efficiency = endpoint tokens/s ÷ sign-only tokens/s of the same algorithm (below); it is only meaningful when both were measured on a quiet machine."
+    echo "CPU efficiency = sign-only CPU per token ÷ (server + PostgreSQL + wrk CPU per token): what the efficiency would be on a quiet machine where all three share the cores, and much less sensitive to other load."
+    echo
+    echo "## Sign-only ceiling"
+    echo
+    echo "Build the same claims and header as AccessTokenMinter, sign and serialize, in one JVM, one thread per core, 8 s warm-up + 10 s measured (bench/SignOnly.java against nimbus-jose-jwt $NIMBUS_VERSION; RSA 2048, P-256)."
+    echo
+    echo "| algorithm | threads | tokens/s | CPU ms per token | foreign CPU % |"
+    echo "|---|---:|---:|---:|---:|"
+    cat "$WORK/sign.md"
+    echo
+    echo "## Startup"
+    echo
+    echo "Launch of \`java -jar auth-server.jar\` to the first 200 from /oauth/token (polled every 50 ms), on a database that the bootstrap CLI has just migrated and seeded; the server generates its signing key on this start."
+    echo
+    echo "| algorithm | launch → first token ms | Spring's \"Started in\" s | RSS at first token MB |"
+    echo "|---|---:|---:|---:|"
+    cat "$WORK/startup.md"
+} >"$RESULTS"
+log "wrote bench/RESULTS.md (${RUN_SECS} s)"
+cat "$RESULTS"
