@@ -55,6 +55,15 @@ class ConsoleTest {
     }
 
     @Test
+    void headOfTheConsoleRootHasTheSameHeaders() {
+        Response head = TokenClient.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/console/"))
+                .method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
+
+        assertThat(head.status()).isEqualTo(200);
+        assertStrictHeaders(head);
+    }
+
+    @Test
     void consoleWithoutSlashRedirectsToTheSlash() {
         Response redirect = get("/console");
 
@@ -94,7 +103,7 @@ class ConsoleTest {
         String html = get("/console/").body();
 
         assertThat(attributeValues(html, "script", "src")).containsExactly("app.js");
-        assertThat(attributeValues(html, "link", "href")).containsExactly("style.css");
+        assertThat(attributeValues(html, "link", "href")).containsExactly("data:,", "style.css");
         // No inline script or style (the CSP would block them anyway) and no inline handlers.
         assertThat(html).doesNotContainPattern("(?i)<script(?![^>]*\\bsrc=)[^>]*>");
         assertThat(html).doesNotContainPattern("(?i)<style[\\s>]");
