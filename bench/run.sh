@@ -96,12 +96,12 @@ psql $PG_OPTS -qXAtc 'select 1' >/dev/null || { echo "PostgreSQL not reachable w
 NIMBUS_JAR="$HOME/.m2/repository/com/nimbusds/nimbus-jose-jwt/$NIMBUS_VERSION/nimbus-jose-jwt-$NIMBUS_VERSION.jar"
 if [[ ! -f "$NIMBUS_JAR" ]]; then
     log "fetching nimbus-jose-jwt $NIMBUS_VERSION from Maven Central"
-    mvn -B -q dependency:get -Dartifact="com.nimbusds:nimbus-jose-jwt:$NIMBUS_VERSION" -Dtransitive=false
+    "$REPO/mvnw" -B -q dependency:get -Dartifact="com.nimbusds:nimbus-jose-jwt:$NIMBUS_VERSION" -Dtransitive=false
 fi
 
 if ((BUILD)); then
-    log "building (mvn -B -q package -DskipTests)"
-    (cd "$REPO" && mvn -B -q package -DskipTests) >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
+    log "building (./mvnw -B -q package -DskipTests)"
+    (cd "$REPO" && ./mvnw -B -q package -DskipTests) >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
 fi
 [[ -f "$JAR" ]] || { echo "missing $JAR" >&2; exit 1; }
 
