@@ -131,7 +131,7 @@ public class AlgorithmCostBenchmark {
         Options options = new OptionsBuilder()
                 .include(AlgorithmCostBenchmark.class.getName() + "\\.")
                 .forks(1).threads(1)
-                .warmupIterations(2).warmupTime(TimeValue.seconds(2))
+                .warmupIterations(4).warmupTime(TimeValue.seconds(3))
                 .measurementIterations(3).measurementTime(TimeValue.seconds(2))
                 .build();
         StringBuilder table = new StringBuilder("""
