@@ -41,11 +41,11 @@ class KeyLimitsAcrossInstancesTest {
         first.jdbc().sql("update api_keys set rate_limit_per_minute = 10 where id = ?").param(key.clientId()).update();
 
         int admittedByFirst = exchange(first, key, 6);
-        Thread.sleep(1000); // more than one sync interval on both instances
+        Thread.sleep(2000); // several sync intervals (500 ms) on both instances, with room for a busy machine
         int admittedBySecond = exchange(second, key, 10);
         Response refused = new TokenClient(second.tokenEndpoint())
                 .basic(key.clientId(), key.apiKey(), "grant_type", "client_credentials");
-        Thread.sleep(1000);
+        Thread.sleep(2000);
         Response refusedOnFirst = new TokenClient(first.tokenEndpoint())
                 .basic(key.clientId(), key.apiKey(), "grant_type", "client_credentials");
 
@@ -66,7 +66,7 @@ class KeyLimitsAcrossInstancesTest {
                 .param(key.clientId()).update();
 
         int admittedByFirst = exchange(first, key, 3);
-        Thread.sleep(1000);
+        Thread.sleep(2000);
         int admittedBySecond = exchange(second, key, 5);
         Response refused = new TokenClient(second.tokenEndpoint())
                 .basic(key.clientId(), key.apiKey(), "grant_type", "client_credentials");
