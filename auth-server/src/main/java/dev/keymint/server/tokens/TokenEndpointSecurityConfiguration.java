@@ -8,6 +8,8 @@ import dev.keymint.server.signing.SigningKeys;
 import dev.keymint.server.usage.UsageRecorder;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -56,6 +58,21 @@ public class TokenEndpointSecurityConfiguration {
     @Bean
     static SecurityObservationSettings securityObservationSettings() {
         return SecurityObservationSettings.noObservations();
+    }
+
+    /**
+     * Queues token requests before any work is done on them, inside the HTTP request metric (so
+     * it counts the wait) and ahead of Spring Security's filters.
+     */
+    @Bean
+    FilterRegistrationBean<TokenRequestAdmission> tokenRequestAdmission(TokenConcurrencyProperties concurrency,
+                                                                        JsonMapper json) {
+        var admission = new TokenRequestAdmission(concurrency.effectiveLimit(), concurrency.maxWait(),
+                OAuthErrorResponseHandler.forTokenRequests(json));
+        var registration = new FilterRegistrationBean<>(admission);
+        registration.addUrlPatterns(TOKEN_ENDPOINT);
+        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 1);
+        return registration;
     }
 
     /** The authorization server insists on a repository; the token path never uses it to find keys. */
