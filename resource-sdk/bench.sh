@@ -1,7 +1,8 @@
 #!/bin/sh
 # JMH benchmarks of the SDK; never part of `mvn test`.
 #   resource-sdk/bench.sh             RS256 verifications/s per thread, TokenVerifier vs bare nimbus
-#                                     RSASSAVerifier on the same token, and their ratio (about 1 minute)
+#                                     RSASSAVerifier on the same token, and their ratio, in 3 rounds; writes
+#                                     docs/sdk-verification.md (about 2 minutes)
 #   resource-sdk/bench.sh algorithms  sign and verify cost of RS256, ES256 and EdDSA; writes
 #                                     docs/signing-algorithms.md (about 2 minutes)
 set -e

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Verifies Keymint access tokens offline against the issuer's published keys. Immutable and
@@ -51,6 +50,7 @@ public final class TokenVerifier {
 
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
     private static final int SCOPE_CACHE_SIZE = 1024;
+    private static final int HEADER_CACHE_SIZE = 64;
 
     private final String issuer;
     private final String audience;
@@ -60,7 +60,10 @@ public final class TokenVerifier {
     private final Clock clock;
     private final int maxTokenLength;
     private final JwksCache keys;
-    private final ConcurrentHashMap<String, Scopes> scopeCache = new ConcurrentHashMap<>();
+    private final ParseMemo<Scopes> scopeCache = new ParseMemo<>(SCOPE_CACHE_SIZE, Scopes::parse);
+    /** Every token one key signs has the same encoded header: a lookup instead of a decode and a JSON parse. */
+    private final ParseMemo<Map<String, Object>> headerCache = new ParseMemo<>(HEADER_CACHE_SIZE,
+            encoded -> Collections.unmodifiableMap(json(encoded, 0, encoded.length(), "header")));
 
     private TokenVerifier(Builder b, JwksCache keys) {
         this.issuer = b.issuer;
@@ -133,7 +136,7 @@ public final class TokenVerifier {
             throw malformed("the token is not a compact JWS (header.payload.signature)");
         }
 
-        Map<String, Object> header = json(token, 0, dot1, "header");
+        Map<String, Object> header = headerCache.get(token.substring(0, dot1));
         SignatureAlgorithm algorithm = header.get("alg") instanceof String alg ? SignatureAlgorithm.fromJwsName(alg) : null;
         if (algorithm == null || !algorithms.contains(algorithm)) {
             throw new TokenRejectedException(Reason.UNSUPPORTED_ALGORITHM, "the token's alg is not accepted");
@@ -185,7 +188,7 @@ public final class TokenVerifier {
             scopes = Scopes.empty();
         } else if (scope instanceof String s) {
             try {
-                scopes = parseScopes(s);
+                scopes = scopeCache.get(s);
             } catch (InvalidScopeException e) {
                 throw malformed("the token's scope claim is invalid: " + e.getMessage());
             }
@@ -270,18 +273,6 @@ public final class TokenVerifier {
     }
 
     /** Scope claims repeat (one per API key), so parsed values are cached; bounded, cleared when full. */
-    private Scopes parseScopes(String text) {
-        Scopes cached = scopeCache.get(text);
-        if (cached == null) {
-            cached = Scopes.parse(text);
-            if (scopeCache.size() >= SCOPE_CACHE_SIZE) {
-                scopeCache.clear();
-            }
-            scopeCache.put(text, cached);
-        }
-        return cached;
-    }
-
     private static Map<String, Object> freezeClaims(Map<String, Object> claims) {
         for (Object value : claims.values()) {
             if (value instanceof Map || value instanceof List) {

@@ -1,0 +1,28 @@
+package dev.keymint.sdk.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+
+/** The date and machine a generated benchmark table was measured on. */
+final class MachineFacts {
+
+    private MachineFacts() {
+    }
+
+    /** For example "2026-11-23, 2 cores, Java 17.0.15, AMD EPYC". */
+    static String describe() {
+        return "%s, %d cores, Java %s, %s".formatted(LocalDate.now(), Runtime.getRuntime().availableProcessors(),
+                System.getProperty("java.version"), cpuModel());
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).trim()).orElse("unknown CPU");
+        } catch (IOException e) {
+            return "unknown CPU";
+        }
+    }
+}
