@@ -24,7 +24,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * the order it arrived, so latency under load is the queue length times the service time, for
  * everyone. A request that waits longer than {@code maxWait} is answered 503
  * {@code temporarily_unavailable} with {@code Retry-After}: an overloaded server sheds load
- * instead of letting callers time out.
+ * instead of letting callers time out. The request body is read before the turn is taken, so
+ * slow senders cannot occupy the turns.
  */
 final class TokenRequestAdmission extends OncePerRequestFilter {
 
@@ -47,6 +48,9 @@ final class TokenRequestAdmission extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        // Read and parse the form body before taking a turn: a client that trickles its body
+        // must hold a thread, not one of the few turns every other client is waiting for.
+        request.getParameterMap();
         if (!awaitTurn()) {
             errors.write(response, new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE,
                     "The server is busy; retry shortly", null));

@@ -6,6 +6,9 @@ import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrg
 import dev.keymint.server.testsupport.KeymintServer;
 import dev.keymint.server.testsupport.TokenClient;
 import dev.keymint.server.testsupport.TokenClient.Response;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -63,6 +66,31 @@ class TokenRequestAdmissionTest {
             // Every turn came back: a lone request is served.
             assertThat(client.basic(key.clientId(), key.apiKey(), "grant_type", "client_credentials").status())
                     .isEqualTo(200);
+        }
+    }
+
+    @Test
+    void slowSenderWhenTricklingItsBodyThenDoesNotHoldUpOtherClients() throws Exception {
+        try (KeymintServer server = KeymintServer.onFreshDatabase()
+                .property("keymint.tokens.concurrency.limit", 1)
+                .property("keymint.tokens.concurrency.max-wait", "2s")
+                .start()) {
+            BootstrappedOrganization key = server.bootstrap("patient-co", "*:*");
+            int port = URI.create(server.baseUrl()).getPort();
+
+            try (Socket slow = new Socket("127.0.0.1", port)) {
+                // Headers and the first bytes of a body that promises more and never sends it.
+                slow.getOutputStream().write(("POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 200\r\n\r\n"
+                        + "grant_type=").getBytes(StandardCharsets.US_ASCII));
+                slow.getOutputStream().flush();
+                Thread.sleep(500); // lets the server take up the slow request first
+
+                Response response = new TokenClient(server.tokenEndpoint())
+                        .basic(key.clientId(), key.apiKey(), "grant_type", "client_credentials");
+
+                assertThat(response.status()).isEqualTo(200);
+            }
         }
     }
 
