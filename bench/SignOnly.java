@@ -12,7 +12,15 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.jca.JCAContext;
+import com.nimbusds.jose.util.Base64URL;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.Signature;
+import java.util.Set;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -25,7 +33,7 @@ import java.util.concurrent.atomic.LongAdder;
  * mints (AccessTokenMinter: header typ at+jwt + kid, claims iss sub client_id aud org scope iat nbf
  * exp jti), in-process, with one thread per core and nothing else (no HTTP, no DB).
  *
- * Usage: java -cp nimbus-jose-jwt-10.9.1.jar bench/SignOnly.java RS256|ES256 WARMUP_S MEASURE_S [THREADS]
+ * Usage: java -cp nimbus-jose-jwt-10.9.1.jar bench/SignOnly.java RS256|ES256|EdDSA WARMUP_S MEASURE_S [THREADS]
  * Prints one JSON line: {"alg":..,"threads":..,"tokens":..,"seconds":..,"tokens_per_s":..,"cpu_s":..,"cpu_ms_per_token":..}
  */
 public class SignOnly {
@@ -54,8 +62,12 @@ public class SignOnly {
             jwsAlg = JWSAlgorithm.ES256;
             signer = new ECDSASigner(key);
             kid = key.getKeyID();
+        } else if (alg.equals("EdDSA")) {
+            jwsAlg = JWSAlgorithm.EdDSA;
+            signer = jdkEd25519(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate());
+            kid = "ed25519-bench";
         } else {
-            throw new IllegalArgumentException("alg must be RS256 or ES256");
+            throw new IllegalArgumentException("alg must be RS256, ES256 or EdDSA");
         }
         SecureRandom random = new SecureRandom();
 
@@ -113,6 +125,34 @@ public class SignOnly {
         while ((left = nanoTime - System.nanoTime()) > 0) {
             Thread.sleep(Math.max(1, left / 1_000_000));
         }
+    }
+
+    /** As the server signs EdDSA (its Ed25519Signer): the JDK's Ed25519, since nimbus's signer needs Tink. */
+    static JWSSigner jdkEd25519(PrivateKey privateKey) {
+        JCAContext jca = new JCAContext();
+        return new JWSSigner() {
+            @Override
+            public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
+                try {
+                    Signature signature = Signature.getInstance("Ed25519");
+                    signature.initSign(privateKey);
+                    signature.update(signingInput);
+                    return Base64URL.encode(signature.sign());
+                } catch (GeneralSecurityException e) {
+                    throw new JOSEException("Ed25519 signing failed", e);
+                }
+            }
+
+            @Override
+            public Set<JWSAlgorithm> supportedJWSAlgorithms() {
+                return Set.of(JWSAlgorithm.EdDSA);
+            }
+
+            @Override
+            public JCAContext getJCAContext() {
+                return jca;
+            }
+        };
     }
 
     static String mint(JWSAlgorithm alg, String kid, JWSSigner signer, SecureRandom random) throws Exception {
