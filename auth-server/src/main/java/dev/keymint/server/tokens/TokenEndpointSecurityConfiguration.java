@@ -6,7 +6,10 @@ import dev.keymint.server.limits.KeyLimiter;
 import dev.keymint.server.network.ClientAddressResolver;
 import dev.keymint.server.signing.SigningKeys;
 import dev.keymint.server.usage.UsageRecorder;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
@@ -66,9 +69,13 @@ public class TokenEndpointSecurityConfiguration {
      */
     @Bean
     FilterRegistrationBean<TokenRequestAdmission> tokenRequestAdmission(TokenConcurrencyProperties concurrency,
-                                                                        JsonMapper json) {
+                                                                        JsonMapper json,
+                                                                        ObjectProvider<MeterRegistry> meters) {
         var admission = new TokenRequestAdmission(concurrency.effectiveLimit(), concurrency.maxWait(),
                 OAuthErrorResponseHandler.forTokenRequests(json));
+        meters.ifAvailable(registry -> Gauge.builder("keymint.tokens.waiting", admission, TokenRequestAdmission::waiting)
+                .description("Token requests waiting for their turn (see keymint.tokens.concurrency)")
+                .register(registry));
         var registration = new FilterRegistrationBean<>(admission);
         registration.addUrlPatterns(TOKEN_ENDPOINT);
         registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 1);

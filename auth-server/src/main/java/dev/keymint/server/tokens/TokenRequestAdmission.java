@@ -39,6 +39,11 @@ final class TokenRequestAdmission extends OncePerRequestFilter {
         this.errors = errors;
     }
 
+    /** Token requests waiting for their turn right now (the {@code keymint.tokens.waiting} gauge). */
+    int waiting() {
+        return turns.getQueueLength();
+    }
+
     /** Only POST does work; other methods are answered 405 at once. */
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {

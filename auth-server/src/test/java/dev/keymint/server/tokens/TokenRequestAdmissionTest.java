@@ -36,6 +36,9 @@ class TokenRequestAdmissionTest {
             List<Response> responses = burst(new TokenClient(server.tokenEndpoint()), key);
 
             assertThat(responses).extracting(Response::status).containsOnly(200);
+            // Operators see the queue; once the burst is answered it is empty.
+            assertThat(TokenClient.get(server.baseUrl() + "/actuator/prometheus").body())
+                    .contains("keymint_tokens_waiting 0.0");
         }
     }
 
