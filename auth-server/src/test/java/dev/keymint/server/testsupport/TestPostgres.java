@@ -81,6 +81,11 @@ public final class TestPostgres {
         }
     }
 
+    /** The JDBC URL of the server's administrative database, for tests that act on a database from outside. */
+    public static String adminUrl() {
+        return server().adminUrl();
+    }
+
     /** The credentials to pair with {@link #freshDatabase()}'s URL. */
     public static String user() {
         return server().user();

@@ -1,0 +1,64 @@
+package dev.keymint.server.tokens;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrganization;
+import dev.keymint.server.testsupport.KeymintServer;
+import dev.keymint.server.testsupport.TestPostgres;
+import dev.keymint.server.testsupport.TokenClient;
+import dev.keymint.server.testsupport.TokenClient.Response;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/**
+ * When PostgreSQL stops answering, the token endpoint says so as OAuth JSON (503
+ * {@code temporarily_unavailable}, retry later) instead of a 500 or a hang, and serves tokens
+ * again once the database is back.
+ */
+class KeyStoreOutageTest {
+
+    @Test
+    void tokenWhenDatabaseRefusesConnectionsThenTemporarilyUnavailableAndRecoversAfterwards() throws Exception {
+        KeymintServer.Builder builder = KeymintServer.onFreshDatabase();
+        String database = builder.jdbcUrl().replaceAll("^.*/([^/?]+)(\\?.*)?$", "$1");
+        try (KeymintServer server = builder.start();
+             Connection admin = DriverManager.getConnection(TestPostgres.adminUrl(), TestPostgres.user(), TestPostgres.password());
+             Statement sql = admin.createStatement()) {
+            BootstrappedOrganization key = server.bootstrap("outage-co", "*:*");
+            TokenClient client = new TokenClient(server.tokenEndpoint());
+            assertThat(token(client, key).status()).isEqualTo(200);
+
+            try {
+                // The database goes away for the server: no new connections, the pooled ones cut.
+                sql.execute("alter database " + database + " allow_connections false");
+                sql.execute("select pg_terminate_backend(pid) from pg_stat_activity"
+                        + " where datname = '" + database + "' and pid <> pg_backend_pid()");
+
+                Response refused = token(client, key);
+
+                assertThat(refused.status()).isEqualTo(503);
+                assertThat(refused.field("error")).isEqualTo("temporarily_unavailable");
+                assertThat(refused.header("Retry-After")).isEqualTo("1");
+                assertThat(refused.field("access_token")).isNull();
+            } finally {
+                sql.execute("alter database " + database + " allow_connections true");
+            }
+
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+            Response recovered = token(client, key);
+            while (recovered.status() != 200 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(200);
+                recovered = token(client, key);
+            }
+            assertThat(recovered.status()).isEqualTo(200);
+        }
+    }
+
+    private static Response token(TokenClient client, BootstrappedOrganization key) {
+        return client.basic(key.clientId(), key.apiKey(), "grant_type", "client_credentials");
+    }
+}
