@@ -1,0 +1,79 @@
+#!/usr/bin/env bash
+# A/B comparison of two server builds or settings, interleaved so that the machine's drift hits
+# both alike: what a change buys, as a ratio. Two servers on one fresh database; each round drives
+# A, then B, with wrk at one concurrency; prints one line per run and the totals.
+#
+#   bench/ab.sh JAR_A "JVM_OPTS_A" JAR_B "JVM_OPTS_B" [ROUNDS=4] [SECONDS=12] [CONCURRENCY=32]
+#   e.g. bench/ab.sh /tmp/before.jar "" auth-server/target/auth-server.jar "" 4 12
+#        bench/ab.sh auth-server/target/auth-server.jar "" auth-server/target/auth-server.jar "-Dkeymint.tokens.concurrency.limit=8"
+#
+# Copy a jar aside before rebuilding (never rebuild a jar under a running server). Needs what
+# bench/run.sh needs (PostgreSQL on 127.0.0.1:5432 as postgres, wrk, jq). Environment: AB_WARMUP
+# (seconds per server, default 25), AB_ALGORITHM (default RS256), AB_AUTH (basic|post, default basic).
+set -euo pipefail
+BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+JAR_A=$1 OPTS_A=$2 JAR_B=$3 OPTS_B=$4 ROUNDS=${5:-4} SECS=${6:-12} CONC=${7:-32}
+BASE_OPTS="-Xmx128m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m"
+DB=keymint_bench_ab
+PG="-h 127.0.0.1 -p 5432 -U postgres"
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    psql $PG -qXc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+psql $PG -qXc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
+psql $PG -qXc "CREATE DATABASE $DB" >/dev/null
+export SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$DB" SPRING_DATASOURCE_USERNAME=postgres
+export KEYMINT_SIGNING_ALGORITHM=${AB_ALGORITHM:-RS256}
+java -jar "$JAR_A" bootstrap --org acme --scope '*:*' --json >"$WORK/bootstrap.json" 2>"$WORK/bootstrap.log"
+export BENCH_CLIENT_ID BENCH_API_KEY
+BENCH_CLIENT_ID=$(jq -r .client_id "$WORK/bootstrap.json")
+BENCH_API_KEY=$(jq -r .api_key "$WORK/bootstrap.json")
+
+url() { echo "http://127.0.0.1:$1/oauth/token"; }
+# shellcheck disable=SC2086
+PORT=18091 java $BASE_OPTS $OPTS_A -jar "$JAR_A" --server.address=127.0.0.1 >"$WORK/a.log" 2>&1 & PIDS+=($!)
+# shellcheck disable=SC2086
+PORT=18092 java $BASE_OPTS $OPTS_B -jar "$JAR_B" --server.address=127.0.0.1 >"$WORK/b.log" 2>&1 & PIDS+=($!)
+for port in 18091 18092; do
+    code=000
+    for _ in $(seq 1 600); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' -m 2 -u "$BENCH_CLIENT_ID:$BENCH_API_KEY" \
+            -d grant_type=client_credentials "$(url $port)" || true)
+        [[ "$code" == 200 ]] && break
+        sleep 0.1
+    done
+    [[ "$code" == 200 ]] || { echo "server on $port gave no token within 60 s" >&2; tail -30 "$WORK"/*.log >&2; exit 1; }
+    BENCH_AUTH=basic BENCH_OUT=/dev/null wrk -t1 -c"$CONC" -d"${AB_WARMUP:-25}s" -s "$BENCH_DIR/token.lua" "$(url $port)" >/dev/null
+done
+
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+CLK_TCK=$(getconf CLK_TCK)
+: >"$WORK/runs.jsonl"
+for round in $(seq 1 "$ROUNDS"); do
+    for side in A B; do
+        if [[ $side == A ]]; then port=18091 pid=${PIDS[0]}; else port=18092 pid=${PIDS[1]}; fi
+        c0=$(ticks "$pid")
+        BENCH_AUTH=${AB_AUTH:-basic} BENCH_OUT="$WORK/$side$round.json" timeout $((SECS + 30)) \
+            wrk -t1 -c"$CONC" -d"${SECS}s" --timeout 10s -s "$BENCH_DIR/token.lua" "$(url $port)" >/dev/null
+        c1=$(ticks "$pid")
+        jq -c --arg side "$side" --argjson round "$round" --argjson cpu "$(((c1 - c0)))" --argjson tck "$CLK_TCK" '
+            (.statuses["200"] // 0) as $ok
+            | {side: $side, round: $round, ok: $ok, tps: ($ok / (.duration_us / 1e6)),
+               non200: ((.requests - $ok) + (.socket_errors | to_entries | map(.value) | add)),
+               p50_ms: (.p50_us / 1000), p99_ms: (.p99_us / 1000),
+               cpu_ms_per_token: (if $ok > 0 then $cpu / $tck * 1000 / $ok else null end)}' \
+            "$WORK/$side$round.json" | tee -a "$WORK/runs.jsonl" \
+            | jq -r '"round \(.round) \(.side): \(.tps | floor) tokens/s, p50 \(.p50_ms) ms, p99 \(.p99_ms) ms, server CPU \(.cpu_ms_per_token * 1000 | round / 1000) ms/token, non-200 \(.non200)"'
+    done
+done
+jq -s -r '
+    (map(select(.side == "A"))) as $a | (map(select(.side == "B"))) as $b
+    | ($a | map(.ok) | add) as $oka | ($b | map(.ok) | add) as $okb
+    | "B / A tokens: \($okb / $oka * 1000 | round / 1000) (summed over \($a | length) rounds); mean server CPU per token B / A: \((($b | map(.cpu_ms_per_token) | add) / ($a | map(.cpu_ms_per_token) | add)) * 1000 | round / 1000)"' \
+    "$WORK/runs.jsonl"
