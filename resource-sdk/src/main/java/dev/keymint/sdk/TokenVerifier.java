@@ -1,14 +1,13 @@
 package dev.keymint.sdk;
 
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.keymint.sdk.TokenRejectedException.Reason;
 import dev.keymint.sdk.internal.HttpFetcher;
+import dev.keymint.sdk.internal.JsonObjectReader;
 import dev.keymint.sdk.internal.JwksCache;
 import dev.keymint.sdk.internal.Uris;
 import dev.keymint.sdk.internal.VerifierKey;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,7 +61,7 @@ public final class TokenVerifier {
     private final ParseMemo<Scopes> scopeCache = new ParseMemo<>(SCOPE_CACHE_SIZE, Scopes::parse);
     /** Every token one key signs has the same encoded header: a lookup instead of a decode and a JSON parse. */
     private final ParseMemo<Map<String, Object>> headerCache = new ParseMemo<>(HEADER_CACHE_SIZE,
-            encoded -> Collections.unmodifiableMap(json(encoded, 0, encoded.length(), "header")));
+            encoded -> json(encoded, 0, encoded.length(), "header"));
 
     private TokenVerifier(Builder b, JwksCache keys) {
         this.issuer = b.issuer;
@@ -197,17 +195,20 @@ public final class TokenVerifier {
         }
         return new VerifiedToken(algorithm, kid, requiredString(claims, "sub"), requiredString(claims, "client_id"), org,
                 optionalString(claims, "team"), aud, scopes, issuedAt, expiresAt, requiredString(claims, "jti"),
-                freezeClaims(claims));
+                claims);
     }
 
-    private Map<String, Object> json(String token, int from, int to, String part) {
+    private static Map<String, Object> json(String token, int from, int to, String part) {
+        byte[] bytes;
         try {
-            byte[] bytes = BASE64URL.decode(token.substring(from, to));
-            return JSONObjectUtils.parse(new String(bytes, StandardCharsets.UTF_8), maxTokenLength);
-        } catch (IllegalArgumentException | ParseException e) {
+            bytes = BASE64URL.decode(token.substring(from, to));
+        } catch (IllegalArgumentException e) {
             throw malformed("the token's " + part + " is not base64url-encoded JSON");
-        } catch (RuntimeException | StackOverflowError e) {
-            throw malformed("the token's " + part + " is not valid JSON");
+        }
+        try {
+            return JsonObjectReader.parseObject(new String(bytes, StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw malformed("the token's " + part + " is not valid JSON: " + e.getMessage());
         }
     }
 
@@ -273,29 +274,6 @@ public final class TokenVerifier {
     }
 
     /** Scope claims repeat (one per API key), so parsed values are cached; bounded, cleared when full. */
-    private static Map<String, Object> freezeClaims(Map<String, Object> claims) {
-        for (Object value : claims.values()) {
-            if (value instanceof Map || value instanceof List) {
-                return freeze(claims);
-            }
-        }
-        return Collections.unmodifiableMap(claims);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> T freeze(T value) {
-        if (value instanceof Map<?, ?> map) {
-            Map<String, Object> copy = new LinkedHashMap<>();
-            map.forEach((k, v) -> copy.put((String) k, freeze(v)));
-            return (T) Collections.unmodifiableMap(copy);
-        }
-        if (value instanceof List<?> list) {
-            List<Object> copy = new ArrayList<>(list.size());
-            list.forEach(v -> copy.add(freeze(v)));
-            return (T) Collections.unmodifiableList(copy);
-        }
-        return value;
-    }
 
     private static String stripBearer(String value) {
         String v = value.strip();
