@@ -146,30 +146,10 @@ public class JfrBreakdown {
         for (Map.Entry<String, Long> en : inclusive.entrySet()) {
             System.out.printf("| %s | %d | %.1f%% |%n", en.getKey(), en.getValue(), 100.0 * en.getValue() / samples);
         }
-        System.out.println();
-        System.out.println("## Keymint code (self) by innermost Keymint method");
-        System.out.println();
-        System.out.println("| method | samples | share of all |");
-        System.out.println("|---|---:|---:|");
-        print(keymintSelf, samples, 15);
-        System.out.println();
-        System.out.println("## Micrometer samples by the instrumented caller (who opened the observation)");
-        System.out.println();
-        System.out.println("| caller frame | samples | share of all |");
-        System.out.println("|---|---:|---:|");
-        print(micrometerCallers, samples, 12);
-        System.out.println();
-        System.out.println("## Hottest leaf frames");
-        System.out.println();
-        System.out.println("| frame | samples | share |");
-        System.out.println("|---|---:|---:|");
-        print(topFrames, samples, 25);
-        System.out.println();
-        System.out.println("## Sampled threads");
-        System.out.println();
-        System.out.println("| thread | samples | share |");
-        System.out.println("|---|---:|---:|");
-        print(threads, samples, 10);
+        table("Keymint code (self) by innermost Keymint method", "method", "share of all", keymintSelf, samples, 15);
+        table("Micrometer samples by the instrumented caller (who opened the observation)", "caller frame", "share of all", micrometerCallers, samples, 12);
+        table("Hottest leaf frames", "frame", "share", topFrames, samples, 25);
+        table("Sampled threads", "thread", "share", threads, samples, 10);
         System.out.println();
         System.out.println("## Allocation (jdk.ObjectAllocationSample weights) and GC");
         System.out.println();
@@ -235,6 +215,16 @@ public class JfrBreakdown {
 
     static String firstMatching(List<String> frames, String prefix) {
         return frames.stream().filter(f -> f.startsWith(prefix)).findFirst().orElse("?");
+    }
+
+    /** A blank line, then a "## title" section with the largest {@code limit} counts as a table. */
+    static void table(String title, String keyColumn, String shareColumn, Map<String, Long> counts, long total, int limit) {
+        System.out.println();
+        System.out.println("## " + title);
+        System.out.println();
+        System.out.println("| " + keyColumn + " | samples | " + shareColumn + " |");
+        System.out.println("|---|---:|---:|");
+        print(counts, total, limit);
     }
 
     static void print(Map<String, Long> counts, long total, int limit) {

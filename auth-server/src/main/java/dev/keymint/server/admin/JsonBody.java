@@ -1,6 +1,5 @@
 package dev.keymint.server.admin;
 
-import dev.keymint.sdk.InvalidScopeException;
 import dev.keymint.sdk.Scope;
 import dev.keymint.server.keys.Quota;
 import dev.keymint.server.network.CidrRange;
@@ -15,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -115,18 +115,7 @@ final class JsonBody {
             error(field, "must hold at least one scope");
             return null;
         }
-        List<Scope> scopes = new ArrayList<>();
-        for (int i = 0; i < texts.size(); i++) {
-            try {
-                Scope scope = Scope.parse(texts.get(i));
-                if (!scopes.contains(scope)) {
-                    scopes.add(scope);
-                }
-            } catch (InvalidScopeException e) {
-                error(field + "[" + i + "]", "invalid scope: " + e.getMessage());
-            }
-        }
-        return scopes;
+        return distinctParsed(field, texts, Scope::parse, "invalid scope: ");
     }
 
     /** CIDR ranges (an empty list means anywhere), or null when absent, null or invalid. */
@@ -135,18 +124,26 @@ final class JsonBody {
         if (texts == null) {
             return null;
         }
-        List<CidrRange> ranges = new ArrayList<>();
+        return distinctParsed(field, texts, CidrRange::parse, "");
+    }
+
+    /**
+     * Each text parsed, in order, duplicates dropped; a text the parser rejects (with an
+     * IllegalArgumentException, as Scope and CidrRange do) is reported at {@code field[i]}.
+     */
+    private <T> List<T> distinctParsed(String field, List<String> texts, Function<String, T> parser, String problem) {
+        List<T> parsed = new ArrayList<>();
         for (int i = 0; i < texts.size(); i++) {
             try {
-                CidrRange range = CidrRange.parse(texts.get(i));
-                if (!ranges.contains(range)) {
-                    ranges.add(range);
+                T value = parser.apply(texts.get(i));
+                if (!parsed.contains(value)) {
+                    parsed.add(value);
                 }
             } catch (IllegalArgumentException e) {
-                error(field + "[" + i + "]", e.getMessage());
+                error(field + "[" + i + "]", problem + e.getMessage());
             }
         }
-        return ranges;
+        return parsed;
     }
 
     /** A future RFC 3339 instant, or null when absent, null or invalid. */

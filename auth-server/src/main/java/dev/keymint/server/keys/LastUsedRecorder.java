@@ -1,10 +1,9 @@
 package dev.keymint.server.keys;
 
+import dev.keymint.server.batching.PendingWrites;
 import jakarta.annotation.PreDestroy;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -22,7 +21,7 @@ public class LastUsedRecorder {
     private static final Logger log = LoggerFactory.getLogger(LastUsedRecorder.class);
 
     private final JdbcApiKeyRepository keys;
-    private final ConcurrentHashMap<String, Instant> pending = new ConcurrentHashMap<>();
+    private final PendingWrites<String, Instant> pending = new PendingWrites<>((a, b) -> a.isAfter(b) ? a : b);
 
     public LastUsedRecorder(JdbcApiKeyRepository keys) {
         this.keys = keys;
@@ -30,26 +29,20 @@ public class LastUsedRecorder {
 
     /** Called on the token path: a map write, no I/O. */
     public void used(String keyId, Instant at) {
-        pending.merge(keyId, at, (a, b) -> a.isAfter(b) ? a : b);
+        pending.add(keyId, at);
     }
 
     @Scheduled(fixedDelayString = "${keymint.keys.last-used-flush-interval:5s}")
     @PreDestroy
     public void flush() {
-        if (pending.isEmpty()) {
+        Map<String, Instant> batch = pending.takeBatch();
+        if (batch.isEmpty()) {
             return;
-        }
-        Map<String, Instant> batch = new HashMap<>();
-        for (String id : pending.keySet()) {
-            Instant at = pending.remove(id);
-            if (at != null) {
-                batch.put(id, at);
-            }
         }
         try {
             keys.recordLastUsed(batch);
         } catch (DataAccessException e) {
-            batch.forEach(this::used);
+            pending.putBack(batch);
             log.warn("Could not record last-used times for {} keys; will retry: {}", batch.size(), e.getMessage());
         }
     }

@@ -1,11 +1,10 @@
 package dev.keymint.server.usage;
 
+import dev.keymint.server.batching.PendingWrites;
 import jakarta.annotation.PreDestroy;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -23,7 +22,7 @@ public class UsageRecorder {
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
 
     private final JdbcUsageRepository usage;
-    private final ConcurrentHashMap<Bucket, Long> pending = new ConcurrentHashMap<>();
+    private final PendingWrites<Bucket, Long> pending = new PendingWrites<>(Long::sum);
 
     public UsageRecorder(JdbcUsageRepository usage) {
         this.usage = usage;
@@ -31,26 +30,20 @@ public class UsageRecorder {
 
     /** Called on the token path: one map update, no I/O. */
     public void record(long organizationId, String keyId, UsageOutcome outcome, Instant at) {
-        pending.merge(new Bucket(organizationId, keyId, at.truncatedTo(ChronoUnit.HOURS), outcome), 1L, Long::sum);
+        pending.add(new Bucket(organizationId, keyId, at.truncatedTo(ChronoUnit.HOURS), outcome), 1L);
     }
 
     @Scheduled(fixedDelayString = "${keymint.usage.flush-interval:5s}")
     @PreDestroy
     public void flush() {
-        if (pending.isEmpty()) {
+        Map<Bucket, Long> batch = pending.takeBatch();
+        if (batch.isEmpty()) {
             return;
-        }
-        Map<Bucket, Long> batch = new HashMap<>();
-        for (Bucket bucket : pending.keySet()) {
-            Long count = pending.remove(bucket);
-            if (count != null) {
-                batch.put(bucket, count);
-            }
         }
         try {
             usage.add(batch);
         } catch (DataAccessException e) {
-            batch.forEach((bucket, count) -> pending.merge(bucket, count, Long::sum));
+            pending.putBack(batch);
             log.warn("Could not record usage for {} buckets; will retry: {}", batch.size(), e.getMessage());
         }
     }
