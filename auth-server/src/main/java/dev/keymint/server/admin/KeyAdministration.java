@@ -7,6 +7,7 @@ import dev.keymint.server.keys.ApiKeyFormat;
 import dev.keymint.server.keys.ApiKeyFormat.NewApiKey;
 import dev.keymint.server.keys.JdbcApiKeyRepository;
 import dev.keymint.server.keys.JdbcApiKeyRepository.NewKeyRow;
+import dev.keymint.server.keys.KeyChangeBarrier;
 import dev.keymint.server.keys.KeyStatus;
 import dev.keymint.server.keys.LastUsedRecorder;
 import dev.keymint.server.keys.Quota;
@@ -26,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The key operations of the admin API, each in one transaction with its audit event. A caller
  * sees only its own organization's keys (and only its team's, when its token names a team); a
  * key of another organization is indistinguishable from a key that does not exist. No operation
- * can give a key a scope the caller's token does not cover.
+ * can give a key a scope the caller's token does not cover. A change to an existing key returns
+ * only once every instance's token path sees it ({@link KeyChangeBarrier}).
  */
 @Service
 class KeyAdministration {
@@ -37,14 +39,16 @@ class KeyAdministration {
     private final JdbcApiKeyRepository keys;
     private final JdbcAuditRepository audit;
     private final LastUsedRecorder lastUsed;
+    private final KeyChangeBarrier everyInstanceSees;
     private final JsonMapper json;
     private final Clock clock;
 
-    KeyAdministration(JdbcApiKeyRepository keys, JdbcAuditRepository audit, LastUsedRecorder lastUsed, JsonMapper json,
-                      Clock clock) {
+    KeyAdministration(JdbcApiKeyRepository keys, JdbcAuditRepository audit, LastUsedRecorder lastUsed,
+                      KeyChangeBarrier everyInstanceSees, JsonMapper json, Clock clock) {
         this.keys = keys;
         this.audit = audit;
         this.lastUsed = lastUsed;
+        this.everyInstanceSees = everyInstanceSees;
         this.json = json;
         this.clock = clock;
     }
@@ -96,6 +100,7 @@ class KeyAdministration {
             requireCovered(caller, after.scopes().stream().map(Scope::parse).toList());
         }
         keys.update(after);
+        everyInstanceSees.awaitAfterCommit();
         ApiKey stored = find(caller, id, false);
         audit.append(caller, "key.update", id, asJson(before), asJson(stored));
         return stored;
@@ -112,6 +117,7 @@ class KeyAdministration {
             return before;
         }
         keys.setStatus(caller.organizationId(), id, target);
+        everyInstanceSees.awaitAfterCommit();
         ApiKey stored = find(caller, id, false);
         String action = switch (target) {
             case ACTIVE -> "key.enable";
@@ -133,6 +139,7 @@ class KeyAdministration {
                     .with("last_used_at", before.lastUsedAt().toString());
         }
         keys.delete(caller.organizationId(), id);
+        everyInstanceSees.awaitAfterCommit();
         audit.append(caller, "key.delete", id, asJson(before), null);
     }
 

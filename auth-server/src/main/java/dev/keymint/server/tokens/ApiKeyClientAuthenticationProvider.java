@@ -2,7 +2,7 @@ package dev.keymint.server.tokens;
 
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.ApiKeyFormat;
-import dev.keymint.server.keys.JdbcApiKeyRepository;
+import dev.keymint.server.keys.ApiKeyCache;
 import dev.keymint.server.keys.KeyStatus;
 import dev.keymint.server.limits.KeyLimiter;
 import dev.keymint.server.network.CidrRange;
@@ -31,7 +31,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
  * client_id = the key's public id, client_secret = the whole key).
  *
  * <p>Order of checks: the key's format and checksum (no I/O, so typos and random strings never
- * reach the database), that it names the presented client_id, one indexed read, a constant-time
+ * reach the database), that it names the presented client_id, the key's row (from memory, else one
+ * indexed read; see {@link ApiKeyCache}), a constant-time
  * digest comparison, then the key's status, its allowed CIDRs (401 {@code invalid_client}) and
  * its rate limit (429 {@code rate_limited}). The status is told only to a caller who proved it
  * holds the secret. Each outcome for a known key is counted for usage, in memory.
@@ -43,13 +44,13 @@ final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider
     private static final Logger log = LoggerFactory.getLogger(ApiKeyClientAuthenticationProvider.class);
     private static final String ERROR_URI = "https://www.rfc-editor.org/rfc/rfc6749#section-5.2";
 
-    private final JdbcApiKeyRepository keys;
+    private final ApiKeyCache keys;
     private final ClientAddressResolver addresses;
     private final KeyLimiter limiter;
     private final UsageRecorder usage;
     private final Clock clock;
 
-    ApiKeyClientAuthenticationProvider(JdbcApiKeyRepository keys, ClientAddressResolver addresses, KeyLimiter limiter,
+    ApiKeyClientAuthenticationProvider(ApiKeyCache keys, ClientAddressResolver addresses, KeyLimiter limiter,
                                        UsageRecorder usage, Clock clock) {
         this.keys = keys;
         this.addresses = addresses;

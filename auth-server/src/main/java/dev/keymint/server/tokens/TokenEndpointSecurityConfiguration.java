@@ -1,5 +1,6 @@
 package dev.keymint.server.tokens;
 
+import dev.keymint.server.keys.ApiKeyCache;
 import dev.keymint.server.keys.JdbcApiKeyRepository;
 import dev.keymint.server.keys.LastUsedRecorder;
 import dev.keymint.server.limits.KeyLimiter;
@@ -90,7 +91,7 @@ public class TokenEndpointSecurityConfiguration {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    SecurityFilterChain tokenEndpointFilterChain(HttpSecurity http, JdbcApiKeyRepository keys, SigningKeys signingKeys,
+    SecurityFilterChain tokenEndpointFilterChain(HttpSecurity http, ApiKeyCache keys, SigningKeys signingKeys,
                                                  TokenProperties tokens, LastUsedRecorder lastUsed, Clock clock,
                                                  JsonMapper json, ClientAddressResolver addresses, KeyLimiter limiter,
                                                  UsageRecorder usage) throws Exception {

@@ -1,0 +1,43 @@
+package dev.keymint.server.keys;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import javax.sql.DataSource;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The token path's key memory, the listener that keeps it right, and the admin side's barrier. */
+@Configuration(proxyBeanMethods = false)
+class KeyCacheConfiguration {
+
+    @Bean
+    ApiKeyCache apiKeyCache(JdbcApiKeyRepository keys, KeyCacheProperties properties,
+                            ObjectProvider<MeterRegistry> meters) {
+        var cache = new ApiKeyCache(keys, properties);
+        meters.ifAvailable(registry -> {
+            Gauge.builder("keymint.keys.cache.entries", cache, ApiKeyCache::size)
+                    .description("API keys the token path holds in memory")
+                    .register(registry);
+            Gauge.builder("keymint.keys.cache.answering", cache, c -> c.answeringFromMemory() ? 1 : 0)
+                    .description("1 while the token path may answer from memory (its change listener is confirmed), else 0")
+                    .register(registry);
+        });
+        return cache;
+    }
+
+    /** Without it the cache is never confirmed, so every token request reads PostgreSQL. */
+    @Bean
+    @ConditionalOnWebApplication
+    @ConditionalOnBooleanProperty(name = "keymint.keys.cache.enabled", matchIfMissing = true)
+    KeyChangeListener keyChangeListener(DataSource dataSource, ApiKeyCache cache, KeyCacheProperties properties) {
+        return new KeyChangeListener(dataSource, cache, properties);
+    }
+
+    @Bean
+    KeyChangeBarrier keyChangeBarrier(DataSource dataSource, KeyCacheProperties properties) {
+        return new KeyChangeBarrier(dataSource, properties);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.keymint.server.keys;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The token path's in-memory copy of API key rows ({@code KEYMINT_KEYS_CACHE_ENABLED},
+ * {@code KEYMINT_KEYS_CACHE_LEASE}, {@code KEYMINT_KEYS_CACHE_HEARTBEAT},
+ * {@code KEYMINT_KEYS_CACHE_MAX_ENTRIES}); see {@link ApiKeyCache}.
+ *
+ * @param enabled    false: every token request reads its key from PostgreSQL
+ * @param lease      how long after its last confirmed round trip to PostgreSQL an instance still
+ *                   answers from memory; also the longest an admin change waits for an instance that
+ *                   has stopped confirming (crashed, or cut off from the database)
+ * @param heartbeat  how often an instance confirms when no change arrives; shorter than the lease
+ * @param maxEntries keys held at most; further keys are read from PostgreSQL on every request
+ */
+@ConfigurationProperties("keymint.keys.cache")
+public record KeyCacheProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("2s") Duration lease,
+        @DefaultValue("500ms") Duration heartbeat,
+        @DefaultValue("10000") int maxEntries) {
+
+    public KeyCacheProperties {
+        if (heartbeat.isNegative() || heartbeat.isZero() || heartbeat.compareTo(lease) >= 0) {
+            throw new IllegalArgumentException("keymint.keys.cache.heartbeat must be positive and shorter than the lease ("
+                    + lease + "): " + heartbeat);
+        }
+        if (maxEntries < 0) {
+            throw new IllegalArgumentException("keymint.keys.cache.max-entries must not be negative: " + maxEntries);
+        }
+    }
+}

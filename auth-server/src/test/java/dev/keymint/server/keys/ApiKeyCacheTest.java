@@ -1,0 +1,156 @@
+package dev.keymint.server.keys;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrganization;
+import dev.keymint.server.testsupport.AdminClient;
+import dev.keymint.server.testsupport.KeymintServer;
+import dev.keymint.server.testsupport.TestPostgres;
+import dev.keymint.server.testsupport.TokenClient;
+import dev.keymint.server.testsupport.TokenClient.Response;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The token path answers from memory, and memory never outlives a change: two instances on one
+ * PostgreSQL, changes made through the admin API on one and behind Keymint's back in SQL.
+ */
+class ApiKeyCacheTest {
+
+    private static String jdbcUrl;
+    private static KeymintServer first;
+    private static KeymintServer second;
+    private static BootstrappedOrganization adminKey;
+    private static AdminClient admin;
+
+    @BeforeAll
+    static void start() {
+        KeymintServer.Builder builder = KeymintServer.onFreshDatabase();
+        jdbcUrl = builder.jdbcUrl();
+        first = builder.start();
+        second = KeymintServer.onDatabase(builder.jdbcUrl()).masterKey(builder.masterKey()).start();
+        adminKey = first.bootstrap("cache-co", "*:*");
+        admin = AdminClient.of(first, adminKey);
+    }
+
+    @AfterAll
+    static void stop() {
+        second.close();
+        first.close();
+    }
+
+    @Test
+    void tokenWhenKeyRowIsLockedInTheDatabaseThenStillIssuedFromMemory() throws Exception {
+        TokenClient tokens = new TokenClient(second.tokenEndpoint());
+        awaitAnsweringFromMemory(second);
+        assertThat(token(tokens, adminKey).status()).isEqualTo(200);
+
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
+             Statement sql = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            // Any read of api_keys now waits for this transaction: a token issued meanwhile was not read.
+            sql.execute("lock table api_keys in access exclusive mode");
+            try {
+                Response whileLocked = CompletableFuture.supplyAsync(() -> token(tokens, adminKey)).get(10, TimeUnit.SECONDS);
+
+                assertThat(whileLocked.status()).isEqualTo(200);
+            } finally {
+                connection.rollback();
+            }
+        }
+    }
+
+    @Test
+    void tokenWhenKeyDisabledInSqlBehindKeymintsBackThenRefusedOnEveryInstanceWithinMoments() throws Exception {
+        Response created = admin.post("/keys", "{\"name\": \"sql-edited\", \"scopes\": [\"read:x\"]}");
+        String id = created.field("id");
+        String apiKey = created.field("api_key");
+        TokenClient onFirst = new TokenClient(first.tokenEndpoint());
+        TokenClient onSecond = new TokenClient(second.tokenEndpoint());
+        assertThat(onFirst.basic(id, apiKey, "grant_type", "client_credentials").status()).isEqualTo(200);
+        assertThat(onSecond.basic(id, apiKey, "grant_type", "client_credentials").status()).isEqualTo(200);
+
+        first.jdbc().sql("update api_keys set status = 'disabled' where id = ?").param(id).update();
+
+        for (TokenClient tokens : new TokenClient[] {onFirst, onSecond}) {
+            Instant deadline = Instant.now().plusSeconds(5);
+            Response response = tokens.basic(id, apiKey, "grant_type", "client_credentials");
+            while (response.status() == 200 && Instant.now().isBefore(deadline)) {
+                Thread.sleep(10);
+                response = tokens.basic(id, apiKey, "grant_type", "client_credentials");
+            }
+            assertThat(response.status()).isEqualTo(401);
+            assertThat(response.field("error_description")).isEqualTo("The API key is disabled");
+        }
+    }
+
+    @Test
+    void adminChangeWhenAnInstanceStopsConfirmingThenWaitsUntilItsLeaseHasEnded() {
+        Response created = admin.post("/keys", "{\"name\": \"barrier\", \"scopes\": [\"read:x\"]}");
+        String id = created.field("id");
+        // An instance that took a lease and then went silent (crashed, or cut off from the database).
+        UUID silent = UUID.randomUUID();
+        first.jdbc().sql("""
+                        insert into key_cache_instances (instance_id, confirmed_through, lease_until)
+                        values (?, now(), now() + interval '1500 milliseconds')
+                        """)
+                .param(silent)
+                .update();
+
+        Response disabled = admin.post("/keys/" + id + "/disable", null);
+
+        assertThat(disabled.status()).isEqualTo(200);
+        Boolean leaseEnded = first.jdbc().sql("select lease_until <= now() from key_cache_instances where instance_id = ?")
+                .param(silent)
+                .query(Boolean.class)
+                .single();
+        assertThat(leaseEnded).as("the silent instance's lease had ended when the disable returned").isTrue();
+    }
+
+    @Test
+    void adminDisableThenEveryInstanceHasConfirmedPastItWhenTheCallReturns() {
+        Response created = admin.post("/keys", "{\"name\": \"quick\", \"scopes\": [\"read:x\"]}");
+        String id = created.field("id");
+        String apiKey = created.field("api_key");
+        TokenClient onSecond = new TokenClient(second.tokenEndpoint());
+        awaitAnsweringFromMemory(second);
+        assertThat(onSecond.basic(id, apiKey, "grant_type", "client_credentials").status()).isEqualTo(200);
+        OffsetDateTime before = first.jdbc().sql("select now()").query(java.time.OffsetDateTime.class).single();
+
+        admin.post("/keys/" + id + "/disable", null);
+
+        // Both instances confirmed after the change, well inside their leases.
+        Long confirmedAfter = first.jdbc().sql("""
+                        select count(*) from key_cache_instances where confirmed_through > ? and lease_until > now()
+                        """)
+                .param(before)
+                .query(Long.class)
+                .single();
+        assertThat(confirmedAfter).isEqualTo(2);
+        assertThat(onSecond.basic(id, apiKey, "grant_type", "client_credentials").field("error_description"))
+                .isEqualTo("The API key is disabled");
+    }
+
+    private static void awaitAnsweringFromMemory(KeymintServer server) {
+        ApiKeyCache cache = server.bean(ApiKeyCache.class);
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (!cache.answeringFromMemory() && Instant.now().isBefore(deadline)) {
+            Thread.onSpinWait();
+        }
+        assertThat(cache.answeringFromMemory()).isTrue();
+    }
+
+    private static Response token(TokenClient tokens, BootstrappedOrganization key) {
+        return tokens.basic(key.clientId(), key.apiKey(), "grant_type", "client_credentials");
+    }
+}
