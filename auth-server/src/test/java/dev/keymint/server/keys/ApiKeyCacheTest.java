@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class ApiKeyCacheTest {
 
     private static String jdbcUrl;
+    private static String masterKey;
     private static KeymintServer first;
     private static KeymintServer second;
     private static BootstrappedOrganization adminKey;
@@ -37,8 +38,9 @@ class ApiKeyCacheTest {
     static void start() {
         KeymintServer.Builder builder = KeymintServer.onFreshDatabase();
         jdbcUrl = builder.jdbcUrl();
+        masterKey = builder.masterKey();
         first = builder.start();
-        second = KeymintServer.onDatabase(builder.jdbcUrl()).masterKey(builder.masterKey()).start();
+        second = KeymintServer.onDatabase(jdbcUrl).masterKey(masterKey).start();
         adminKey = first.bootstrap("cache-co", "*:*");
         admin = AdminClient.of(first, adminKey);
     }
@@ -67,6 +69,29 @@ class ApiKeyCacheTest {
             } finally {
                 connection.rollback();
             }
+        }
+    }
+
+    @Test
+    void tokenWhenCacheDisabledThenEveryRequestReadsTheDatabase() throws Exception {
+        try (KeymintServer uncached = KeymintServer.onDatabase(jdbcUrl).masterKey(masterKey)
+                .property("keymint.keys.cache.enabled", false).start();
+             Connection connection = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
+             Statement sql = connection.createStatement()) {
+            TokenClient tokens = new TokenClient(uncached.tokenEndpoint());
+            assertThat(token(tokens, adminKey).status()).isEqualTo(200);
+            assertThat(uncached.bean(ApiKeyCache.class).answeringFromMemory()).isFalse();
+
+            connection.setAutoCommit(false);
+            sql.execute("lock table api_keys in access exclusive mode");
+            CompletableFuture<Response> whileLocked = CompletableFuture.supplyAsync(() -> token(tokens, adminKey));
+            try {
+                Thread.sleep(1000);
+                assertThat(whileLocked).as("the token request waits for its read of api_keys").isNotDone();
+            } finally {
+                connection.rollback();
+            }
+            assertThat(whileLocked.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
         }
     }
 
