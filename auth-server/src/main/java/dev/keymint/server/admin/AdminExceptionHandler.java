@@ -1,5 +1,6 @@
 package dev.keymint.server.admin;
 
+import dev.keymint.server.keys.KeyChangeNotConfirmedException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.slf4j.Logger;
@@ -38,6 +39,16 @@ final class AdminExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "The database is unavailable; retry shortly");
         body.setType(URI.create(AdminProblem.TYPE_BASE + "unavailable"));
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").body(body);
+    }
+
+    /** The change stands; the caller learns that some instance may not see it yet, and may repeat the call. */
+    @ExceptionHandler(KeyChangeNotConfirmedException.class)
+    ResponseEntity<ProblemDetail> notConfirmed(KeyChangeNotConfirmedException e) {
+        log.warn("Admin key change not confirmed by every instance: {}", e.getMessage());
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()
+                + "; until it is, that instance may still issue tokens for the key as it was. Repeat the request to wait again.");
+        body.setType(URI.create(AdminProblem.TYPE_BASE + "not-confirmed"));
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").body(body);
     }
 

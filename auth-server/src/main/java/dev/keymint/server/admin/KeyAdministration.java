@@ -114,6 +114,7 @@ class KeyAdministration {
                     : "The key is revoked; a revoked key can never be enabled or disabled again");
         }
         if (before.status() == target) {
+            everyInstanceSees.awaitAfterCommit(); // a repeated call also waits until every instance sees it
             return before;
         }
         keys.setStatus(caller.organizationId(), id, target);

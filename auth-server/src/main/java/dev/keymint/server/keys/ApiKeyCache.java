@@ -71,6 +71,11 @@ public final class ApiKeyCache {
         return rows.size();
     }
 
+    /** Whether this key's row is in memory (answered from it only within the lease). */
+    boolean remembers(String id) {
+        return rows.containsKey(id);
+    }
+
     /** Whether the token path answers from memory now. */
     public boolean answeringFromMemory() {
         return withinLease();

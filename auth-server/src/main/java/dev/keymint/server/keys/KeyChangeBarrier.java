@@ -6,41 +6,45 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
-import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Makes an admin change to a key hold until every instance's token path sees it: after the
- * change commits, waits until every instance with a live lease in {@code key_cache_instances} has
- * confirmed past the commit ({@link KeyChangeListener}), or its lease has run out (it has then
- * stopped answering from memory). It also announces {@value #SYNC} so that listeners confirm at
- * once instead of at their next heartbeat: the wait is a few milliseconds when all instances are well.
+ * Makes an admin change to a key hold until every instance's token path sees it: after the change
+ * commits, waits until no instance in {@code key_cache_instances} holds a live lease without having
+ * confirmed past the commit ({@link KeyChangeListener}). An instance that has stopped confirming is
+ * waited out: once its lease has ended (by the database's clock, whatever lease that instance was
+ * configured with) it no longer answers from memory. It also announces {@value #SYNC} so listeners
+ * confirm at once instead of at their next heartbeat: with every instance well, the wait is a few
+ * milliseconds.
+ *
+ * <p>Leases and confirmations are both stamped with the database's {@code now()}, so instance clocks
+ * do not matter; a step of the database's own clock shortens or lengthens the wait by that step.
  */
 public final class KeyChangeBarrier {
 
     /** Payload that asks listeners to confirm now; names no key. */
     static final String SYNC = "sync";
 
-    private static final Logger log = LoggerFactory.getLogger(KeyChangeBarrier.class);
-    private static final long POLL_NANOS = Duration.ofMillis(2).toNanos();
+    private static final long FIRST_POLL_MILLIS = 1;
+    private static final long LAST_POLL_MILLIS = 20;
 
     private final DataSource dataSource;
     private final Duration longestWait;
 
     public KeyChangeBarrier(DataSource dataSource, KeyCacheProperties properties) {
         this.dataSource = dataSource;
-        // A lease granted just before the change may run its full length; the heartbeat and a second
-        // give the database's clock room to pass it.
-        this.longestWait = properties.lease().plus(properties.heartbeat()).plusSeconds(1);
+        // Enough to wait out a lease granted just before the change, with room for instances
+        // configured with a longer one; beyond that the caller is told, not kept waiting.
+        this.longestWait = max(properties.lease().multipliedBy(2).plus(properties.heartbeat()), Duration.ofSeconds(10));
     }
 
     /**
      * Waits as described once the current transaction has committed, or at once when there is
-     * none. Nothing to wait for when the transaction rolls back.
+     * none; nothing happens when the transaction rolls back.
+     *
+     * @throws KeyChangeNotConfirmedException (after the commit) when the wait could not be completed
      */
     public void awaitAfterCommit() {
         if (TransactionSynchronizationManager.isSynchronizationActive()) {
@@ -58,21 +62,24 @@ public final class KeyChangeBarrier {
     /** On a connection of its own: the committed transaction's connection is still bound to the thread. */
     private void await() {
         long deadline = System.nanoTime() + longestWait.toNanos();
+        long pollMillis = FIRST_POLL_MILLIS;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(true);
             OffsetDateTime afterCommit = askListenersToConfirm(connection);
             while (unconfirmedInstances(connection, afterCommit) > 0) {
                 if (System.nanoTime() - deadline > 0) {
-                    log.warn("Instances still unconfirmed {} after a key change; their leases have ended", longestWait);
-                    return;
+                    throw new KeyChangeNotConfirmedException("The change is saved, but an instance has neither confirmed it "
+                            + "nor let its lease end within " + longestWait.toSeconds() + " s");
                 }
-                LockSupport.parkNanos(POLL_NANOS);
+                Thread.sleep(pollMillis);
+                pollMillis = Math.min(pollMillis * 2, LAST_POLL_MILLIS);
             }
-        } catch (SQLException | RuntimeException e) {
-            // The change is committed; what is unknown is who has seen it. Once the longest lease has
-            // passed, no instance answers from memory with a row older than the change.
-            log.warn("Cannot check instances after a key change ({}); waiting out their leases", e.getMessage());
-            LockSupport.parkNanos(Math.max(0, deadline - System.nanoTime()));
+        } catch (SQLException e) {
+            throw new KeyChangeNotConfirmedException("The change is saved, but the database could not be asked whether "
+                    + "every instance has seen it");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeyChangeNotConfirmedException("The change is saved; waiting for every instance to confirm it was interrupted");
         }
     }
 
@@ -98,5 +105,9 @@ public final class KeyChangeBarrier {
                 return result.getLong(1);
             }
         }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 }

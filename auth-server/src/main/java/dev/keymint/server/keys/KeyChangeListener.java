@@ -23,13 +23,14 @@ import org.springframework.context.SmartLifecycle;
  * the keys it hears of, and confirms at least every heartbeat, and right after every announcement,
  * that it has applied everything committed so far.
  *
- * <p>A confirmation is one round trip, {@code select now()}: PostgreSQL delivers the announcements
- * of every transaction committed before that statement began ahead of its answer. Once they are
- * applied, the instance's row in {@code key_cache_instances} records that time and a lease from it;
- * only after that write does the cache extend its own lease, counted from before the round trip
- * was sent, so the instance stops answering from memory no later than the database thinks it does.
- * Any failure on the connection ends the lease at once; a new connection starts with an empty cache,
- * since announcements made while nobody listened are lost.
+ * <p>A confirmation is a round trip, {@code select now()}: PostgreSQL sends a listening session the
+ * announcements of every transaction committed before a statement began ahead of that statement's
+ * ReadyForQuery, and pgjdbc queues them while it reads the answer. Once they are applied, the
+ * instance's row in {@code key_cache_instances} records that time and a lease from it; only after
+ * that write does the cache extend its own lease, counted from before the round trip was sent, so
+ * the instance stops answering from memory no later than the database thinks it does. Any failure
+ * on the connection ends the lease at once; a new connection starts with an empty cache, since
+ * announcements made while nobody listened are lost.
  */
 final class KeyChangeListener implements SmartLifecycle {
 
@@ -38,6 +39,7 @@ final class KeyChangeListener implements SmartLifecycle {
     static final String EVERY_KEY = "*";
 
     private static final Logger log = LoggerFactory.getLogger(KeyChangeListener.class);
+    private static final int LONGEST_PAUSE_MILLIS = 10_000;
 
     private final DataSource dataSource;
     private final ApiKeyCache cache;
@@ -45,8 +47,8 @@ final class KeyChangeListener implements SmartLifecycle {
     private final int heartbeatMillis;
     private final int networkTimeoutMillis;
     private final UUID instanceId = UUID.randomUUID();
-    private volatile boolean running;
-    private Thread thread;
+    private volatile Thread thread;
+    private volatile Connection connection;
 
     KeyChangeListener(DataSource dataSource, ApiKeyCache cache, KeyCacheProperties properties) {
         this.dataSource = dataSource;
@@ -58,19 +60,26 @@ final class KeyChangeListener implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        running = true;
-        thread = new Thread(this::listenUntilStopped, "keymint-key-changes");
-        thread.setDaemon(true);
-        thread.start();
+        Thread listener = new Thread(this::listenUntilStopped, "keymint-key-changes");
+        listener.setDaemon(true);
+        thread = listener;
+        listener.start();
     }
 
+    /**
+     * Stops answering from memory, ends the listening thread (closing its connection, so that a
+     * round trip in progress ends too), then withdraws this instance so admin changes stop waiting
+     * for it.
+     */
     @Override
     public synchronized void stop() {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
+        Thread listener = thread;
+        thread = null;
+        cache.unconfirmed();
+        if (listener != null) {
+            abort(connection);
             try {
-                thread.join(heartbeatMillis * 4L);
+                listener.join(networkTimeoutMillis + heartbeatMillis);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -81,7 +90,7 @@ final class KeyChangeListener implements SmartLifecycle {
 
     @Override
     public boolean isRunning() {
-        return running;
+        return thread != null;
     }
 
     /** Started before the web server takes requests and stopped after it has finished them. */
@@ -90,39 +99,51 @@ final class KeyChangeListener implements SmartLifecycle {
         return SmartLifecycle.DEFAULT_PHASE - 4096;
     }
 
+    private boolean mayRun() {
+        return thread == Thread.currentThread();
+    }
+
     private void listenUntilStopped() {
-        boolean warned = false;
-        while (running) {
-            try (Connection connection = openConnection()) {
-                connection.setAutoCommit(true);
+        int failures = 0;
+        while (mayRun()) {
+            try (Connection listening = openConnection()) {
+                connection = listening;
+                listening.setAutoCommit(true);
                 // A round trip that hangs (a silent network cut) must end in an error and a reconnect;
                 // the lease has long stopped memory from answering by then.
-                connection.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
-                PGConnection notifications = connection.unwrap(PGConnection.class);
-                try (Statement statement = connection.createStatement()) {
+                listening.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
+                PGConnection notifications = listening.unwrap(PGConnection.class);
+                try (Statement statement = listening.createStatement()) {
                     statement.execute("listen " + CHANNEL);
+                    statement.execute("delete from key_cache_instances where lease_until < now() - interval '1 day'");
                 }
                 cache.forgetAll(); // whatever changed while nobody listened is unknown
-                if (warned) {
+                if (failures > 0) {
                     log.info("Listening for API key changes again; keys are served from memory");
-                    warned = false;
+                    failures = 0;
                 }
-                while (running) {
-                    confirm(connection, notifications);
-                    apply(notifications.getNotifications(heartbeatMillis));
+                try {
+                    while (mayRun()) {
+                        confirm(listening, notifications);
+                        apply(notifications.getNotifications(heartbeatMillis));
+                    }
+                } finally {
+                    stopListening(listening);
                 }
             } catch (SQLException | RuntimeException e) {
                 cache.unconfirmed();
-                if (running && !warned) {
+                if (!mayRun()) {
+                    return;
+                }
+                if (failures++ == 0) {
                     log.warn("Not listening for API key changes ({}); every token request reads its key from "
                             + "PostgreSQL until this is back", e.getMessage());
-                    warned = true;
-                } else if (running) {
+                } else {
                     log.debug("Still not listening for API key changes: {}", e.getMessage());
                 }
-                if (running) {
-                    pause();
-                }
+                pause(Math.min(LONGEST_PAUSE_MILLIS, heartbeatMillis << Math.min(failures, 10)));
+            } finally {
+                connection = null;
             }
         }
     }
@@ -133,31 +154,50 @@ final class KeyChangeListener implements SmartLifecycle {
      * {@code pg_stat_activity}.
      */
     private Connection openConnection() throws SQLException {
-        if (dataSource instanceof HikariDataSource pool && pool.getJdbcUrl() != null) {
-            Properties properties = new Properties();
-            properties.putAll(pool.getDataSourceProperties());
-            if (pool.getUsername() != null) {
-                properties.setProperty("user", pool.getUsername());
-            }
-            if (pool.getPassword() != null) {
-                properties.setProperty("password", pool.getPassword());
-            }
-            properties.setProperty("ApplicationName", "keymint key changes");
-            return DriverManager.getConnection(pool.getJdbcUrl(), properties);
+        if (!dataSource.isWrapperFor(HikariDataSource.class)) {
+            return dataSource.getConnection();
         }
-        return dataSource.getConnection();
+        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
+        if (pool.getJdbcUrl() == null) {
+            return dataSource.getConnection();
+        }
+        Properties properties = new Properties();
+        properties.putAll(pool.getDataSourceProperties());
+        putIfNotNull(properties, "user", pool.getUsername());
+        putIfNotNull(properties, "password", pool.getPassword());
+        putIfNotNull(properties, "currentSchema", pool.getSchema());
+        properties.setProperty("ApplicationName", "keymint key changes");
+        String timeoutSeconds = String.valueOf(Math.max(1, networkTimeoutMillis / 1000));
+        properties.putIfAbsent("connectTimeout", timeoutSeconds);
+        properties.putIfAbsent("loginTimeout", timeoutSeconds);
+        properties.putIfAbsent("tcpKeepAlive", "true");
+        Connection opened = DriverManager.getConnection(pool.getJdbcUrl(), properties);
+        if (pool.getConnectionInitSql() != null) {
+            try (Statement statement = opened.createStatement()) {
+                statement.execute(pool.getConnectionInitSql());
+            } catch (SQLException e) {
+                closeQuietly(opened);
+                throw e;
+            }
+        }
+        return opened;
     }
 
-    private void confirm(Connection connection, PGConnection notifications) throws SQLException {
+    private void confirm(Connection listening, PGConnection notifications) throws SQLException {
+        if (!cache.answeringFromMemory()) {
+            // The lease lapsed (a slow round trip): admin changes may have stopped waiting for this
+            // instance, so nothing remembered before now may be trusted.
+            cache.forgetAll();
+        }
         long sentAt = System.nanoTime();
         OffsetDateTime databaseNow;
-        try (Statement statement = connection.createStatement();
+        try (Statement statement = listening.createStatement();
              ResultSet result = statement.executeQuery("select now()")) {
             result.next();
             databaseNow = result.getObject(1, OffsetDateTime.class);
         }
         apply(notifications.getNotifications());
-        try (PreparedStatement upsert = connection.prepareStatement("""
+        try (PreparedStatement upsert = listening.prepareStatement("""
                 insert into key_cache_instances (instance_id, confirmed_through, lease_until)
                 values (?, ?, ? + make_interval(secs => ?))
                 on conflict (instance_id) do update
@@ -169,7 +209,9 @@ final class KeyChangeListener implements SmartLifecycle {
             upsert.setDouble(4, leaseSeconds);
             upsert.executeUpdate();
         }
-        if (running) {
+        // Anything that arrived with the upsert's answer too, before memory may answer again.
+        apply(notifications.getNotifications());
+        if (mayRun()) {
             cache.confirmed(sentAt);
         }
     }
@@ -188,10 +230,19 @@ final class KeyChangeListener implements SmartLifecycle {
         }
     }
 
+    /** A pooled connection (when the pool gave no way to open one of our own) must not go back listening. */
+    private static void stopListening(Connection listening) {
+        try (Statement statement = listening.createStatement()) {
+            statement.execute("unlisten *");
+        } catch (SQLException | RuntimeException e) {
+            abort(listening);
+        }
+    }
+
     /** A stopped instance no longer holds admin changes up for its lease. */
     private void withdraw() {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement("delete from key_cache_instances where instance_id = ?")) {
+        try (Connection pooled = dataSource.getConnection();
+             PreparedStatement delete = pooled.prepareStatement("delete from key_cache_instances where instance_id = ?")) {
             delete.setObject(1, instanceId);
             delete.executeUpdate();
         } catch (SQLException | RuntimeException e) {
@@ -199,9 +250,36 @@ final class KeyChangeListener implements SmartLifecycle {
         }
     }
 
-    private void pause() {
+    private static void putIfNotNull(Properties properties, String name, String value) {
+        if (value != null) {
+            properties.setProperty(name, value);
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException | RuntimeException e) {
+                log.debug("Closing the key change connection: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** From another thread: ends a round trip the listener may be blocked in. */
+    private static void abort(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.abort(Runnable::run);
+            } catch (SQLException | RuntimeException e) {
+                log.debug("Aborting the key change connection: {}", e.getMessage());
+            }
+        }
+    }
+
+    private static void pause(int millis) {
         try {
-            Thread.sleep(heartbeatMillis);
+            Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

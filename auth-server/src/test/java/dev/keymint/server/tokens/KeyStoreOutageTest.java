@@ -2,6 +2,8 @@ package dev.keymint.server.tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keymint.server.keys.ApiKeyCache;
+import dev.keymint.server.keys.KeyCacheProperties;
 import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrganization;
 import dev.keymint.server.testsupport.KeymintServer;
 import dev.keymint.server.testsupport.TestPostgres;
@@ -33,6 +35,13 @@ class KeyStoreOutageTest {
             BootstrappedOrganization key = server.bootstrap("outage-co", "*:*");
             TokenClient client = new TokenClient(server.tokenEndpoint());
             assertThat(token(client, key).status()).isEqualTo(200);
+            ApiKeyCache cache = server.bean(ApiKeyCache.class);
+            Instant confirmedBy = Instant.now().plusSeconds(10);
+            while (!cache.answeringFromMemory() && Instant.now().isBefore(confirmedBy)) {
+                Thread.sleep(10);
+            }
+            assertThat(cache.answeringFromMemory()).as("the key is served from memory before the outage").isTrue();
+            assertThat(token(client, key).status()).isEqualTo(200);
 
             try {
                 // The database goes away for the server: no new connections, the pooled ones cut.
@@ -40,7 +49,8 @@ class KeyStoreOutageTest {
                 sql.execute("select pg_terminate_backend(pid) from pg_stat_activity"
                         + " where datname = '" + database + "' and pid <> pg_backend_pid()");
 
-                Instant leaseOver = Instant.now().plus(Duration.ofSeconds(10));
+                // Memory may answer until the listener notices, at the latest when its lease ends.
+                Instant leaseOver = Instant.now().plus(server.bean(KeyCacheProperties.class).lease()).plusSeconds(1);
                 Response refused = token(client, key);
                 while (refused.status() == 200 && Instant.now().isBefore(leaseOver)) {
                     Thread.sleep(20);
