@@ -128,13 +128,7 @@ class ApiKeyCacheTest {
         Response created = admin.post("/keys", "{\"name\": \"barrier\", \"scopes\": [\"read:x\"]}");
         String id = created.field("id");
         // An instance that took a lease and then went silent (crashed, or cut off from the database).
-        UUID silent = UUID.randomUUID();
-        first.jdbc().sql("""
-                        insert into key_cache_instances (instance_id, confirmed_through, lease_until)
-                        values (?, now(), now() + interval '1500 milliseconds')
-                        """)
-                .param(silent)
-                .update();
+        UUID silent = silentInstance("1500 milliseconds");
 
         Response disabled = admin.post("/keys/" + id + "/disable", null);
 
@@ -151,13 +145,7 @@ class ApiKeyCacheTest {
         Response created = admin.post("/keys", "{\"name\": \"unconfirmed\", \"scopes\": [\"read:x\"]}");
         String id = created.field("id");
         // An instance configured with an hour-long lease that went silent: nobody can say when it stops.
-        UUID silent = UUID.randomUUID();
-        first.jdbc().sql("""
-                        insert into key_cache_instances (instance_id, confirmed_through, lease_until)
-                        values (?, now(), now() + interval '1 hour')
-                        """)
-                .param(silent)
-                .update();
+        UUID silent = silentInstance("1 hour");
         try {
             Response disabled = admin.post("/keys/" + id + "/disable", null);
 
@@ -192,6 +180,19 @@ class ApiKeyCacheTest {
             }
             assertThat(disable.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
         }
+    }
+
+    /** A lease taken now by an instance that will never confirm again. */
+    private static UUID silentInstance(String lease) {
+        UUID silent = UUID.randomUUID();
+        first.jdbc().sql("""
+                        insert into key_cache_instances (instance_id, confirmed_through, lease_until)
+                        values (?, now(), now() + cast(? as interval))
+                        """)
+                .param(silent)
+                .param(lease)
+                .update();
+        return silent;
     }
 
     private static void awaitAnsweringFromMemory(KeymintServer server) {
