@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * The token path answers from memory, and memory never outlives a change: two instances on one
@@ -179,6 +181,64 @@ class ApiKeyCacheTest {
                 connection.rollback();
             }
             assertThat(disable.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void tokenWhenKeyDisabledWhileTheListenerWasCutOffThenRefusedOnceItIsBack() throws Exception {
+        Response created = admin.post("/keys", "{\"name\": \"missed\", \"scopes\": [\"read:x\"]}");
+        String id = created.field("id");
+        String apiKey = created.field("api_key");
+        TokenClient onSecond = new TokenClient(second.tokenEndpoint());
+        awaitAnsweringFromMemory(second);
+        assertThat(onSecond.basic(id, apiKey, "grant_type", "client_credentials").status()).isEqualTo(200);
+        assertThat(second.bean(ApiKeyCache.class).remembers(id)).isTrue();
+        String database = jdbcUrl.replaceAll("^.*/([^/?]+)(\\?.*)?$", "$1");
+
+        try (Connection owner = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
+             Connection superuser = DriverManager.getConnection(TestPostgres.adminUrl(), TestPostgres.user(), TestPostgres.password());
+             Statement inDatabase = owner.createStatement();
+             Statement sql = superuser.createStatement()) {
+            // Cut every listener off and keep them off while the key changes: its announcement is lost.
+            sql.execute("alter database " + database + " allow_connections false");
+            try {
+                sql.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + database
+                        + "' and application_name = 'keymint key changes'");
+                inDatabase.execute("update api_keys set status = 'disabled' where id = '" + id + "'");
+            } finally {
+                sql.execute("alter database " + database + " allow_connections true");
+            }
+        }
+        awaitAnsweringFromMemory(second);
+
+        Response afterwards = onSecond.basic(id, apiKey, "grant_type", "client_credentials");
+
+        assertThat(afterwards.status()).isEqualTo(401);
+        assertThat(afterwards.field("error_description")).isEqualTo("The API key is disabled");
+    }
+
+    /**
+     * What the listener's confirmations rest on, pinned against this PostgreSQL and pgjdbc: the
+     * announcement of a transaction committed before a statement began has reached the listening
+     * client by the time that statement has returned.
+     */
+    @Test
+    void announcementCommittedBeforeAStatementBeganArrivesWithThatStatementsAnswer() throws Exception {
+        try (Connection listening = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
+             Connection changing = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
+             Statement listen = listening.createStatement();
+             Statement change = changing.createStatement()) {
+            listen.execute("listen keymint_test_order");
+            PGConnection notifications = listening.unwrap(PGConnection.class);
+            for (int round = 0; round < 200; round++) {
+                change.execute("select pg_notify('keymint_test_order', '" + round + "')");
+                listen.execute("select now()");
+
+                PGNotification[] arrived = notifications.getNotifications();
+
+                assertThat(arrived).as("round %d", round).isNotNull().hasSize(1);
+                assertThat(arrived[0].getParameter()).isEqualTo(String.valueOf(round));
+            }
         }
     }
 
