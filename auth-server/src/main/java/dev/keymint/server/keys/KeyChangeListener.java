@@ -239,10 +239,14 @@ final class KeyChangeListener implements SmartLifecycle {
         }
     }
 
-    /** A stopped instance no longer holds admin changes up for its lease. */
+    /**
+     * A stopped instance no longer holds admin changes up for its lease. On a connection opened like
+     * the listener's, not the pool's: at shutdown the database may already be gone (an embedded one
+     * stops with the JVM), and the pool would warn about every idle connection it then finds broken.
+     */
     private void withdraw() {
-        try (Connection pooled = dataSource.getConnection();
-             PreparedStatement delete = pooled.prepareStatement("delete from key_cache_instances where instance_id = ?")) {
+        try (Connection connection = openConnection();
+             PreparedStatement delete = connection.prepareStatement("delete from key_cache_instances where instance_id = ?")) {
             delete.setObject(1, instanceId);
             delete.executeUpdate();
         } catch (SQLException | RuntimeException e) {
