@@ -242,6 +242,23 @@ class ApiKeyCacheTest {
         }
     }
 
+    @Test
+    void instanceWhenStoppedThenWithdrawsItsLeaseSoAdminChangesDoNotWaitForIt() {
+        KeymintServer third = KeymintServer.onDatabase(jdbcUrl).masterKey(masterKey).start();
+        awaitAnsweringFromMemory(third);
+        assertThat(liveLeases()).isEqualTo(3);
+
+        third.close();
+
+        assertThat(liveLeases()).isEqualTo(2);
+    }
+
+    private static long liveLeases() {
+        return first.jdbc().sql("select count(*) from key_cache_instances where lease_until > now()")
+                .query(Long.class)
+                .single();
+    }
+
     /** A lease taken now by an instance that will never confirm again. */
     private static UUID silentInstance(String lease) {
         UUID silent = UUID.randomUUID();
