@@ -67,7 +67,7 @@ final class KeyChangeListener implements SmartLifecycle {
     }
 
     /**
-     * Stops answering from memory, ends the listening thread (closing its connection, so that a
+     * Stops answering from memory, ends the listening thread (aborting its connection, so that a
      * round trip in progress ends too), then withdraws this instance so admin changes stop waiting
      * for it.
      */
@@ -78,6 +78,7 @@ final class KeyChangeListener implements SmartLifecycle {
         cache.unconfirmed();
         if (listener != null) {
             abort(connection);
+            listener.interrupt(); // when it is waiting to reconnect instead
             try {
                 listener.join(networkTimeoutMillis + heartbeatMillis);
             } catch (InterruptedException e) {
