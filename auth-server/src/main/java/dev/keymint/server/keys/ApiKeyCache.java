@@ -38,7 +38,7 @@ public final class ApiKeyCache {
 
     /** The key with this id, from memory when that is safe, else from PostgreSQL. */
     public Optional<ApiKey> findById(String id) {
-        if (!withinLease()) {
+        if (!answeringFromMemory()) {
             return keys.findById(id);
         }
         ApiKey remembered = rows.get(id);
@@ -62,10 +62,6 @@ public final class ApiKeyCache {
         }
     }
 
-    private boolean withinLease() {
-        return confirmed && System.nanoTime() - confirmedUntilNanos < 0;
-    }
-
     /** Keys held in memory now. */
     public int size() {
         return rows.size();
@@ -76,9 +72,9 @@ public final class ApiKeyCache {
         return rows.containsKey(id);
     }
 
-    /** Whether the token path answers from memory now. */
+    /** Whether the token path answers from memory now: confirmed, and within the lease. */
     public boolean answeringFromMemory() {
-        return withinLease();
+        return confirmed && System.nanoTime() - confirmedUntilNanos < 0;
     }
 
     void forget(String id) {

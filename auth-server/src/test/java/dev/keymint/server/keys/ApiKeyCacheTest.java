@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -77,23 +78,15 @@ class ApiKeyCacheTest {
     @Test
     void tokenWhenCacheDisabledThenEveryRequestReadsTheDatabase() throws Exception {
         try (KeymintServer uncached = KeymintServer.onDatabase(jdbcUrl).masterKey(masterKey)
-                .property("keymint.keys.cache.enabled", false).start();
-             Connection connection = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
-             Statement sql = connection.createStatement()) {
+                .property("keymint.keys.cache.enabled", false).start()) {
             TokenClient tokens = new TokenClient(uncached.tokenEndpoint());
             assertThat(token(tokens, adminKey).status()).isEqualTo(200);
             assertThat(uncached.bean(ApiKeyCache.class).answeringFromMemory()).isFalse();
 
-            connection.setAutoCommit(false);
-            sql.execute("lock table api_keys in access exclusive mode");
-            CompletableFuture<Response> whileLocked = CompletableFuture.supplyAsync(() -> token(tokens, adminKey));
-            try {
-                Thread.sleep(1000);
-                assertThat(whileLocked).as("the token request waits for its read of api_keys").isNotDone();
-            } finally {
-                connection.rollback();
-            }
-            assertThat(whileLocked.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+            Response afterRelease = heldUntilReleased("lock table api_keys in access exclusive mode",
+                    () -> token(tokens, adminKey), "the token request waits for its read of api_keys");
+
+            assertThat(afterRelease.status()).isEqualTo(200);
         }
     }
 
@@ -168,20 +161,11 @@ class ApiKeyCacheTest {
         awaitAnsweringFromMemory(first);
         awaitAnsweringFromMemory(second);
 
-        try (Connection connection = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
-             Statement sql = connection.createStatement()) {
-            connection.setAutoCommit(false);
-            // Listeners can read but not write their confirmations; their leases (2 s) still run.
-            sql.execute("lock table key_cache_instances in share mode");
-            CompletableFuture<Response> disable = CompletableFuture.supplyAsync(() -> admin.post("/keys/" + id + "/disable", null));
-            try {
-                Thread.sleep(1000);
-                assertThat(disable).as("the disable waits for the instances' confirmations").isNotDone();
-            } finally {
-                connection.rollback();
-            }
-            assertThat(disable.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
-        }
+        // Listeners can read but not write their confirmations; their leases (2 s) still run.
+        Response afterRelease = heldUntilReleased("lock table key_cache_instances in share mode",
+                () -> admin.post("/keys/" + id + "/disable", null), "the disable waits for the instances' confirmations");
+
+        assertThat(afterRelease.status()).isEqualTo(200);
     }
 
     @Test
@@ -257,6 +241,26 @@ class ApiKeyCacheTest {
         return first.jdbc().sql("select count(*) from key_cache_instances where lease_until > now()")
                 .query(Long.class)
                 .single();
+    }
+
+    /**
+     * Makes {@code call} while another transaction holds {@code lock}, asserts that it is still
+     * waiting a second later (for the reason {@code why}), releases the lock and returns its answer.
+     */
+    private static Response heldUntilReleased(String lock, Supplier<Response> call, String why) throws Exception {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
+             Statement sql = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            sql.execute(lock);
+            CompletableFuture<Response> answer = CompletableFuture.supplyAsync(call);
+            try {
+                Thread.sleep(1000);
+                assertThat(answer).as(why).isNotDone();
+            } finally {
+                connection.rollback();
+            }
+            return answer.get(10, TimeUnit.SECONDS);
+        }
     }
 
     /** A lease taken now by an instance that will never confirm again. */
