@@ -45,6 +45,7 @@ public class AdminSecurityConfiguration {
 
     public static final String BASE = "/admin/v1";
     static final String REALM = "keymint-admin";
+    static final int MAX_CHALLENGE_SCOPE = 2048;
     /** Where RFC 9728 metadata about the admin API lives, relative to the issuer. */
     static final String RESOURCE_METADATA = "/.well-known/oauth-protected-resource" + BASE;
 
@@ -105,14 +106,18 @@ public class AdminSecurityConfiguration {
     }
 
     /**
-     * The RFC 6750 §3 challenge of every admin 403.
+     * The RFC 6750 §3 challenge of every admin 403. A {@code scope} longer than
+     * {@value #MAX_CHALLENGE_SCOPE} characters is left out (the problem body lists it in full):
+     * a key may hold 100 scopes of 512 characters, and Tomcat refuses to send a response whose
+     * headers exceed 8 KiB.
      *
      * @param scope the scope that would have been enough, or null when no scope would do
      */
     static String insufficientScope(String description, String scope) {
         String challenge = "Bearer realm=\"" + REALM + "\", error=\"insufficient_scope\", error_description=\""
                 + safe(description).replace('"', '\'').replace('\\', '/') + "\"";
-        return scope == null ? challenge : challenge + ", scope=\"" + scope + "\"";
+        return scope == null || scope.length() > MAX_CHALLENGE_SCOPE ? challenge
+                : challenge + ", scope=\"" + scope + "\"";
     }
 
     private static String requiredScope(String path) {

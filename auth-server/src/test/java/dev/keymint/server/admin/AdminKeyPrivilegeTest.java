@@ -8,7 +8,9 @@ import dev.keymint.server.testsupport.KeymintServer;
 import dev.keymint.server.testsupport.TokenClient;
 import dev.keymint.server.testsupport.TokenClient.Response;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,6 +101,24 @@ class AdminKeyPrivilegeTest {
         assertThat(refused.json().get("scopes_not_held").toString()).isEqualTo("[\"write:x\"]");
         assertThat(ownerAdmin.get("/keys/" + broad).field("status")).isEqualTo("active");
         assertThat(ownerAdmin.post("/keys/" + broad + "/disable", null).field("status")).isEqualTo("disabled");
+    }
+
+    @Test
+    void refusalNamingManyLongScopesStillFitsInTheResponseHeaders() {
+        List<String> scopes = IntStream.range(0, 100).mapToObj(i -> "\"read:" + "r".repeat(500) + "/" + i + "\"").toList();
+        String body = "{\"name\": \"wide\", \"scopes\": [" + String.join(",", scopes) + "]}";
+        String wide = ownerAdmin.post("/keys", body).field("id");
+
+        Response create = keysAdmin.post("/keys", body);
+        Response disable = keysAdmin.post("/keys/" + wide + "/disable", null);
+
+        for (Response response : List.of(create, disable)) {
+            assertThat(response.status()).as(response.body()).isEqualTo(403);
+            assertThat(response.json().get("scopes_not_held").size()).isEqualTo(100);
+            assertThat(response.header("WWW-Authenticate")).contains("error=\"insufficient_scope\"")
+                    .doesNotContain("scope=\"");
+        }
+        assertThat(ownerAdmin.get("/keys/" + wide).field("status")).isEqualTo("active");
     }
 
     private static long auditEvents() {
