@@ -118,6 +118,11 @@ final class JsonBody {
             error(field, "must not contain control characters");
             return null;
         }
+        // JSON may escape half of a surrogate pair ("\ud800"); PostgreSQL would store it as "?".
+        if (value.codePoints().anyMatch(codePoint -> Character.getType(codePoint) == Character.SURROGATE)) {
+            error(field, "must be valid Unicode (no unpaired surrogate)");
+            return null;
+        }
         return value;
     }
 

@@ -108,7 +108,7 @@ class AdminHardeningTest {
     }
 
     @Test
-    void nulAndOverflowInBodyFieldsThen400AndNothingWritten() {
+    void nulUnpairedSurrogatesAndOverflowInBodyFieldsThen400AndNothingWritten() {
         long keys = count("api_keys");
         long events = count("audit_events");
         for (String body : List.of(
@@ -119,7 +119,10 @@ class AdminHardeningTest {
                 "{\"name\": \"x\", \"scopes\": [\"read:x\"], \"quota\": {\"limit\": 1e400, \"period\": \"day\"}}",
                 "{\"name\": \"x\", \"scopes\": [\"read:x\"], \"rate_limit_per_minute\": 1e400}",
                 "{\"name\": \"x\", \"scopes\": [\"read:x\"], \"expires_at\": \"+294277-01-01T00:00:00Z\"}",
-                "{\"name\": \"x\", \"scopes\": [\"read:x\"], \"\\u0000\": 1}")) {
+                "{\"name\": \"x\", \"scopes\": [\"read:x\"], \"\\u0000\": 1}",
+                "{\"name\": \"x\", \"scopes\": [\"read:x\"], \"owner\": \"a\\ud800\"}",
+                "{\"name\": \"x\", \"scopes\": [\"read:x\"], \"team\": \"\\udc00b\"}",
+                "{\"name\": \"\\ud83d\", \"scopes\": [\"read:x\"]}")) {
             assertProblem(admin.post("/keys", body), 400, body);
             assertProblem(admin.patch("/keys/" + keyId, body.replace("\"name\": \"x\", \"scopes\": [\"read:x\"], ", "")
                     .replace("\"name\": \"x\", ", "")), 400, "patch " + body);
