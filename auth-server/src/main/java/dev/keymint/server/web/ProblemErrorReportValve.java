@@ -14,7 +14,13 @@ import org.springframework.http.MediaType;
  * instead of Tomcat's HTML error report. Paths under {@code /oauth/} keep Tomcat's report; the
  * token endpoint's error format is the tokens feature's to choose.
  */
-final class ProblemErrorReportValve extends ErrorReportValve {
+public final class ProblemErrorReportValve extends ErrorReportValve {
+
+    /** Public, as Tomcat may create one by name; no server version, no stack trace, as Spring Boot's. */
+    public ProblemErrorReportValve() {
+        setShowReport(false);
+        setShowServerInfo(false);
+    }
 
     @Override
     protected void report(Request request, Response response, Throwable throwable) {

@@ -69,6 +69,17 @@ class RoutingTest {
         assertThat(reply.body()).doesNotContain("timestamp");
     }
 
+    @Test
+    void requestTargetTomcatRefusesThen400ProblemAndUnderOauthNoServerDetails() {
+        RawHttp.Reply admin = RawHttp.send(server.baseUrl(), "GET /admin/v1/keys/%00", null);
+        RawHttp.Reply oauth = RawHttp.send(server.baseUrl(), "POST /oauth/token/%00", null);
+
+        assertThat(admin.status()).isEqualTo(400);
+        assertThat(admin.header("Content-Type")).startsWith("application/problem+json");
+        assertThat(oauth.status()).isEqualTo(400);
+        assertThat(oauth.body()).doesNotContainIgnoringCase("tomcat").doesNotContain("Exception");
+    }
+
     private static Response send(String method, String path) {
         return TokenClient.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + path))
                 .method(method, HttpRequest.BodyPublishers.noBody()).build());
