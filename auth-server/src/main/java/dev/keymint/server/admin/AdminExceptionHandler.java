@@ -6,6 +6,9 @@ import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -16,7 +19,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * The admin API's one error writer: every failure, Spring MVC's own included (wrong method,
  * unreadable parameters, …), becomes {@code application/problem+json}; an unexpected failure is
- * logged by type and answered with a bare 500 problem, never a stack trace.
+ * logged by type and answered with a bare 500 problem, never a stack trace. Every 403 carries
+ * its RFC 6750 {@code WWW-Authenticate} challenge.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9457">RFC 9457</a>
  */
@@ -30,10 +34,19 @@ final class AdminExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> problem(AdminProblem problem, HttpServletRequest request) {
         ProblemDetail body = problem.problem();
         body.setInstance(URI.create(request.getRequestURI()));
-        return ResponseEntity.status(body.getStatus()).body(body);
+        ResponseEntity.BodyBuilder response = ResponseEntity.status(body.getStatus());
+        if (body.getStatus() == HttpStatus.FORBIDDEN.value()) {
+            response.header(HttpHeaders.WWW_AUTHENTICATE,
+                    AdminSecurityConfiguration.insufficientScope(body.getDetail(), problem.requiredScope()));
+        }
+        return response.body(body);
     }
 
-    @ExceptionHandler(DataAccessException.class)
+    /**
+     * Only a database that cannot be reached is "unavailable"; any other database error is a bug
+     * of ours (the request was validated before it got there), answered as one.
+     */
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessResourceException.class})
     ResponseEntity<ProblemDetail> database(DataAccessException e) {
         log.error("Admin request failed on the database: {}", e.getClass().getSimpleName());
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,

@@ -17,6 +17,8 @@ public final class AdminProblem extends RuntimeException {
     static final String TYPE_BASE = "https://keymint.dev/problems/";
 
     private final transient ProblemDetail problem;
+    /** For a 403: the scope the caller would need (RFC 6750 {@code scope}), or null when no scope would do. */
+    private String requiredScope;
 
     private AdminProblem(HttpStatus status, String type, String title, String detail) {
         super(detail, null, false, false);
@@ -27,6 +29,10 @@ public final class AdminProblem extends RuntimeException {
 
     ProblemDetail problem() {
         return problem;
+    }
+
+    String requiredScope() {
+        return requiredScope;
     }
 
     AdminProblem with(String property, Object value) {
@@ -54,6 +60,13 @@ public final class AdminProblem extends RuntimeException {
 
     static AdminProblem forbidden(String detail) {
         return new AdminProblem(HttpStatus.FORBIDDEN, "forbidden", "Forbidden", detail);
+    }
+
+    /** 403 because the caller's token lacks {@code scopes}; they go into the challenge's {@code scope}. */
+    static AdminProblem insufficientScope(String detail, List<String> scopes) {
+        AdminProblem problem = new AdminProblem(HttpStatus.FORBIDDEN, "insufficient-scope", "Forbidden", detail);
+        problem.requiredScope = String.join(" ", scopes);
+        return problem;
     }
 
     static AdminProblem tooLarge(String detail) {

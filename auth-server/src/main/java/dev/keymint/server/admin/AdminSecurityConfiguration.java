@@ -10,17 +10,19 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
-import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,7 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code admin:keys/**} for keys, {@code admin:usage/**} for usage, {@code admin:audit/**} for
  * the audit trail, {@code admin:organizations/**} (and the operator organization) for the
  * organization listing. 401 and 403 carry RFC 6750 {@code WWW-Authenticate: Bearer …} and a
- * problem JSON body. The OpenAPI document is public.
+ * problem JSON body; the 401's {@code resource_metadata} names the RFC 9728 document
+ * {@link ProtectedResourceMetadataEndpoint} serves. The OpenAPI document is public.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3">RFC 6750 §3</a>
  */
@@ -41,26 +44,45 @@ import tools.jackson.databind.json.JsonMapper;
 public class AdminSecurityConfiguration {
 
     public static final String BASE = "/admin/v1";
+    static final String REALM = "keymint-admin";
+    static final int MAX_CHALLENGE_SCOPE = 2048;
+    /** Where RFC 9728 metadata about the admin API lives, relative to the issuer. */
+    static final String RESOURCE_METADATA = "/.well-known/oauth-protected-resource" + BASE;
+
+    /**
+     * The admin scope each path (and everything below it) requires: the one table the filter
+     * chain, the 403 challenge and the protected resource metadata read.
+     */
+    static final Map<String, String> SCOPES = Map.of(
+            BASE + "/keys", "admin:keys/**",
+            BASE + "/usage", "admin:usage/**",
+            BASE + "/audit", "admin:audit/**",
+            BASE + "/organizations", "admin:organizations/**",
+            BASE + "/signing-keys", "admin:signing-keys/**");
+
+    /** Ahead of Spring Security, so that even the token check reads only well-formed parameters. */
+    @Bean
+    FilterRegistrationBean<AdminQueryGuard> adminQueryGuard(JsonMapper json) {
+        var registration = new FilterRegistrationBean<>(new AdminQueryGuard(json));
+        registration.addUrlPatterns("/admin/*");
+        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 1);
+        return registration;
+    }
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 10)
     SecurityFilterChain adminFilterChain(HttpSecurity http, IssuerResolver issuers, SigningKeys signingKeys,
                                          TokenProperties tokens, JsonMapper json) throws Exception {
         BearerTokenAuthenticationEntryPoint challenge = new BearerTokenAuthenticationEntryPoint();
-        challenge.setRealmName("keymint-admin");
-        BearerTokenAccessDeniedHandler denied = new BearerTokenAccessDeniedHandler();
-        denied.setRealmName("keymint-admin");
+        challenge.setRealmName(REALM);
+        challenge.setResourceMetadataParameterResolver(request -> issuers.issuer(request) + RESOURCE_METADATA);
         http.securityMatcher("/admin/**")
-                .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(HttpMethod.GET, BASE + "/openapi.yaml").permitAll()
-                        .requestMatchers(BASE + "/keys", BASE + "/keys/**").access(require("admin", "keys/**"))
-                        .requestMatchers(BASE + "/usage", BASE + "/usage/**").access(require("admin", "usage/**"))
-                        .requestMatchers(BASE + "/audit", BASE + "/audit/**").access(require("admin", "audit/**"))
-                        .requestMatchers(BASE + "/organizations", BASE + "/organizations/**")
-                        .access(require("admin", "organizations/**"))
-                        .requestMatchers(BASE + "/signing-keys", BASE + "/signing-keys/**")
-                        .access(require("admin", "signing-keys/**"))
-                        .anyRequest().authenticated())
+                .authorizeHttpRequests(requests -> {
+                    requests.requestMatchers(HttpMethod.GET, BASE + "/openapi.yaml").permitAll();
+                    SCOPES.forEach((path, scope) -> requests.requestMatchers(path, path + "/**")
+                            .access(require("admin", scope.substring("admin:".length()))));
+                    requests.anyRequest().authenticated();
+                })
                 .oauth2ResourceServer(resourceServer -> resourceServer
                         .authenticationManagerResolver(new AdminTokenVerifiers(issuers, signingKeys, tokens))
                         .authenticationEntryPoint((request, response, exception) -> {
@@ -71,15 +93,37 @@ public class AdminSecurityConfiguration {
                                             : "The access token was rejected: " + safe(exception.getMessage()));
                         })
                         .accessDeniedHandler((request, response, exception) -> {
-                            denied.handle(request, response, exception);
-                            writeProblem(json, response, HttpStatus.FORBIDDEN, "insufficient-scope", "Forbidden",
-                                    "The access token's scopes do not cover this operation");
+                            String detail = "The access token's scopes do not cover this operation";
+                            response.setHeader(HttpHeaders.WWW_AUTHENTICATE,
+                                    insufficientScope(detail, requiredScope(request.getRequestURI())));
+                            writeProblem(json, response, HttpStatus.FORBIDDEN, "insufficient-scope", "Forbidden", detail);
                         }))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.requestCache(new NullRequestCache()))
                 .headers(headers -> headers.cacheControl(cache -> { }))
                 .csrf(csrf -> csrf.disable());
         return http.build();
+    }
+
+    /**
+     * The RFC 6750 §3 challenge of every admin 403. A {@code scope} longer than
+     * {@value #MAX_CHALLENGE_SCOPE} characters is left out (the problem body lists it in full):
+     * a key may hold 100 scopes of 512 characters, and Tomcat refuses to send a response whose
+     * headers exceed 8 KiB.
+     *
+     * @param scope the scope that would have been enough, or null when no scope would do
+     */
+    static String insufficientScope(String description, String scope) {
+        String challenge = "Bearer realm=\"" + REALM + "\", error=\"insufficient_scope\", error_description=\""
+                + safe(description).replace('"', '\'').replace('\\', '/') + "\"";
+        return scope == null || scope.length() > MAX_CHALLENGE_SCOPE ? challenge
+                : challenge + ", scope=\"" + scope + "\"";
+    }
+
+    private static String requiredScope(String path) {
+        return SCOPES.entrySet().stream()
+                .filter(entry -> path.equals(entry.getKey()) || path.startsWith(entry.getKey() + "/"))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
     }
 
     private static String safe(String message) {

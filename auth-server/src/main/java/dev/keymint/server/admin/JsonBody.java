@@ -16,13 +16,15 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A strictly read JSON object request body: at most {@link #MAX_BYTES}, no unknown fields, every
- * field of the right type and size. Field errors are collected and thrown together as one
- * 400 problem by {@link #done()}. Not thread-safe; one per request.
+ * A strictly read JSON object request body: at most {@link #MAX_BYTES}, no duplicate members, no
+ * unknown fields, every field of the right type and size. Field errors are collected and thrown
+ * together as one 400 problem by {@link #done()}. Not thread-safe; one per request.
  */
 final class JsonBody {
 
@@ -62,14 +64,28 @@ final class JsonBody {
         }
         JsonNode root;
         try {
-            root = json.readTree(bytes);
+            root = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION).readTree(bytes);
         } catch (JacksonException e) {
-            throw AdminProblem.badRequest("The body is not well-formed JSON");
+            throw AdminProblem.badRequest("The body is not well-formed JSON" + duplicate(e));
         }
         if (root == null || !root.isObject()) {
             throw AdminProblem.badRequest("The body must be a JSON object");
         }
         return new JsonBody(root, allowed);
+    }
+
+    /**
+     * Names the member a body repeats: RFC 8259 leaves the meaning of {@code {"name":"a","name":"b"}}
+     * to the reader, and a reader that keeps the last one lets two parsers (a proxy's, ours) see
+     * different requests.
+     */
+    private static String duplicate(JacksonException e) {
+        if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate")
+                && e.processor() instanceof JsonParser parser && parser.currentName() != null) {
+            String name = parser.currentName();
+            return ": duplicate member \"" + (name.length() > 60 ? name.substring(0, 60) + "…" : name) + "\"";
+        }
+        return "";
     }
 
     boolean has(String field) {
@@ -100,6 +116,11 @@ final class JsonBody {
         }
         if (value.codePoints().anyMatch(Character::isISOControl)) {
             error(field, "must not contain control characters");
+            return null;
+        }
+        // JSON may escape half of a surrogate pair ("\ud800"); PostgreSQL would store it as "?".
+        if (value.codePoints().anyMatch(codePoint -> Character.getType(codePoint) == Character.SURROGATE)) {
+            error(field, "must be valid Unicode (no unpaired surrogate)");
             return null;
         }
         return value;

@@ -27,7 +27,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The key operations of the admin API, each in one transaction with its audit event. A caller
  * sees only its own organization's keys (and only its team's, when its token names a team); a
  * key of another organization is indistinguishable from a key that does not exist. No operation
- * can give a key a scope the caller's token does not cover. A change to an existing key returns
+ * can give a key a scope the caller's token does not cover, and no operation can change, disable,
+ * enable, revoke or delete a key holding a scope the caller's token does not cover (a narrower
+ * admin cannot take down a broader one); reading is allowed. A change to an existing key returns
  * only once every instance's token path sees it ({@link KeyChangeBarrier}).
  */
 @Service
@@ -91,7 +93,7 @@ class KeyAdministration {
      */
     @Transactional
     ApiKey update(AdminCaller caller, String id, java.util.function.UnaryOperator<ApiKey> changes) {
-        ApiKey before = find(caller, id, true);
+        ApiKey before = findToChange(caller, id);
         if (before.status() == KeyStatus.REVOKED) {
             throw AdminProblem.conflict("The key is revoked; a revoked key cannot be changed");
         }
@@ -108,7 +110,7 @@ class KeyAdministration {
 
     @Transactional
     ApiKey setStatus(AdminCaller caller, String id, KeyStatus target) {
-        ApiKey before = find(caller, id, true);
+        ApiKey before = findToChange(caller, id);
         if (before.status() == KeyStatus.REVOKED) {
             throw AdminProblem.conflict(target == KeyStatus.REVOKED ? "The key is already revoked"
                     : "The key is revoked; a revoked key can never be enabled or disabled again");
@@ -133,7 +135,7 @@ class KeyAdministration {
     @Transactional
     void delete(AdminCaller caller, String id, boolean confirmed) {
         lastUsed.flush(); // this instance's last-used times first; other instances' within their flush interval
-        ApiKey before = find(caller, id, true);
+        ApiKey before = findToChange(caller, id);
         Instant now = clock.instant();
         if (!confirmed && before.lastUsedAt() != null && before.lastUsedAt().isAfter(now.minus(RECENT_USE))) {
             throw AdminProblem.conflict("The key was used in the last 24 hours; repeat with ?confirm=true to delete it")
@@ -149,6 +151,22 @@ class KeyAdministration {
         return keys.list(caller.organizationId(), caller.team(), filter, nameContains, after, limit);
     }
 
+    /**
+     * The key, locked, if the caller may change it: its token must cover every scope the key
+     * holds. Otherwise a key holding only {@code admin:keys/**} could revoke, lock out or cut down
+     * the organization's {@code *:*} key, which can then no longer undo it.
+     */
+    private ApiKey findToChange(AdminCaller caller, String id) {
+        ApiKey key = find(caller, id, true);
+        List<String> beyond = notHeld(caller, key.scopes().stream().map(Scope::parse).toList());
+        if (!beyond.isEmpty()) {
+            throw AdminProblem.insufficientScope("The key holds scopes the caller's token does not: "
+                    + String.join(" ", beyond) + "; only a token covering all of a key's scopes may change it",
+                    beyond).with("scopes_not_held", beyond);
+        }
+        return key;
+    }
+
     private ApiKey find(AdminCaller caller, String id, boolean forUpdate) {
         if (id == null || !KEY_ID.matcher(id).matches()) {
             throw AdminProblem.notFound("The key");
@@ -158,12 +176,17 @@ class KeyAdministration {
     }
 
     private static void requireCovered(AdminCaller caller, List<Scope> scopes) {
-        Scopes held = caller.scopes();
-        List<String> beyond = scopes.stream().filter(scope -> !held.covers(scope)).map(Scope::toString).toList();
+        List<String> beyond = notHeld(caller, scopes);
         if (!beyond.isEmpty()) {
-            throw AdminProblem.forbidden("A key cannot be given scopes the caller's token does not hold: "
-                    + String.join(" ", beyond)).with("scopes_not_held", beyond);
+            throw AdminProblem.insufficientScope("A key cannot be given scopes the caller's token does not hold: "
+                    + String.join(" ", beyond), beyond).with("scopes_not_held", beyond);
         }
+    }
+
+    /** The scopes, as text, that the caller's token does not cover: resource-sdk's {@link Scopes#covers}. */
+    private static List<String> notHeld(AdminCaller caller, List<Scope> scopes) {
+        Scopes held = caller.scopes();
+        return scopes.stream().filter(scope -> !held.covers(scope)).map(Scope::toString).toList();
     }
 
     private String asJson(ApiKey key) {

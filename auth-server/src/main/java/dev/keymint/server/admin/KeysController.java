@@ -212,7 +212,11 @@ class KeysController {
             if (!KeyAdministration.KEY_ID.matcher(id).matches()) {
                 throw new IllegalArgumentException();
             }
-            return new Position(Instant.EPOCH.plus(micros, ChronoUnit.MICROS), id);
+            Instant createdAt = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
+            if (!AdminInstants.accepted(createdAt)) {
+                throw new IllegalArgumentException();
+            }
+            return new Position(createdAt, id);
         } catch (RuntimeException e) {
             throw AdminProblem.badRequest("cursor is not one this API returned");
         }

@@ -19,8 +19,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * The web console: static files under {@code /console/} (classpath {@code static/console}),
- * readable by anyone, because they hold no data. The page itself signs in at
- * {@code POST /oauth/token} and calls the admin API with the bearer token it keeps in memory,
+ * readable by anyone, because they hold no data; the server's root redirects here. The page
+ * itself signs in at {@code POST /oauth/token} and calls the admin API with the bearer token it keeps in memory,
  * so this chain authenticates nothing; it only sets strict headers (a CSP that allows
  * same-origin scripts, styles and fetches only, no framing, no referrer, no caching) and
  * refuses every method but GET and HEAD. Ordered before the catch-all public chain.
@@ -37,10 +37,10 @@ public class ConsoleSecurityConfiguration implements WebMvcConfigurer {
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 20)
     SecurityFilterChain consoleFilterChain(HttpSecurity http) throws Exception {
-        http.securityMatcher(PATH, PATH + "/**")
+        http.securityMatcher("/", PATH, PATH + "/**")
                 .authorizeHttpRequests(requests -> requests
-                        .requestMatchers(HttpMethod.GET, PATH, PATH + "/**").permitAll()
-                        .requestMatchers(HttpMethod.HEAD, PATH, PATH + "/**").permitAll()
+                        .requestMatchers(HttpMethod.GET, "/", PATH, PATH + "/**").permitAll()
+                        .requestMatchers(HttpMethod.HEAD, "/", PATH, PATH + "/**").permitAll()
                         .anyRequest().denyAll())
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(CONTENT_SECURITY_POLICY))
@@ -63,9 +63,13 @@ public class ConsoleSecurityConfiguration implements WebMvcConfigurer {
         return http.build();
     }
 
-    /** {@code /console} → {@code /console/}; {@code /console/} shows {@code index.html}. */
+    /**
+     * {@code /} and {@code /console} → {@code /console/} (someone opening the server's address in a
+     * browser lands in the console); {@code /console/} shows {@code index.html}.
+     */
     @Override
     public void addViewControllers(ViewControllerRegistry registry) {
+        registry.addRedirectViewController("/", PATH + "/");
         registry.addRedirectViewController(PATH, PATH + "/");
         registry.addViewController(PATH + "/").setViewName("forward:" + PATH + "/index.html");
     }

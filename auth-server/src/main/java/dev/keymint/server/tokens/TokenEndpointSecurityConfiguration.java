@@ -9,6 +9,7 @@ import dev.keymint.server.signing.SigningKeys;
 import dev.keymint.server.usage.UsageRecorder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -134,7 +135,11 @@ public class TokenEndpointSecurityConfiguration {
         return http.build();
     }
 
-    /** Public endpoints outside the token path: discovery, JWKS, health; everything else is closed. */
+    /**
+     * Public endpoints outside the token path: discovery, JWKS, health; everything else is closed,
+     * and answered as what it is to an outsider, a path that does not exist (404 problem JSON,
+     * written by the error page).
+     */
     @Bean
     @Order(Ordered.LOWEST_PRECEDENCE)
     SecurityFilterChain publicEndpointsFilterChain(HttpSecurity http) throws Exception {
@@ -142,6 +147,8 @@ public class TokenEndpointSecurityConfiguration {
                         .requestMatchers("/.well-known/**", "/oauth/**", "/actuator/health/**", "/actuator/health",
                                 "/actuator/info", "/actuator/prometheus", "/error").permitAll()
                         .anyRequest().denyAll())
+                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(
+                        (request, response, denied) -> response.sendError(HttpServletResponse.SC_NOT_FOUND)))
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.requestCache(new NullRequestCache()))
                 .csrf(csrf -> csrf.disable());

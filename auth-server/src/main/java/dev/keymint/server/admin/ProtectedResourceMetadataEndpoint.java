@@ -1,0 +1,47 @@
+package dev.keymint.server.admin;
+
+import dev.keymint.server.tokens.IssuerResolver;
+import jakarta.servlet.http.HttpServletRequest;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The admin API's OAuth 2.0 Protected Resource Metadata, where its 401 challenge's
+ * {@code resource_metadata} points: the resource identifier ({@code <issuer>/admin/v1}), this
+ * server as its authorization server, bearer tokens in the header only, and the admin scopes.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc9728#section-3">RFC 9728 §3</a>
+ */
+@RestController
+@ConditionalOnWebApplication
+class ProtectedResourceMetadataEndpoint {
+
+    private final IssuerResolver issuers;
+
+    ProtectedResourceMetadataEndpoint(IssuerResolver issuers) {
+        this.issuers = issuers;
+    }
+
+    @GetMapping(AdminSecurityConfiguration.RESOURCE_METADATA)
+    ResponseEntity<Map<String, Object>> metadata(HttpServletRequest request) {
+        String issuer = issuers.issuer(request);
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("resource", issuer + AdminSecurityConfiguration.BASE);
+        metadata.put("authorization_servers", List.of(issuer));
+        metadata.put("bearer_methods_supported", List.of("header"));
+        metadata.put("scopes_supported", AdminSecurityConfiguration.SCOPES.values().stream().sorted().toList());
+        metadata.put("resource_name", "Keymint admin API");
+        return ResponseEntity.ok()
+                .contentType(MediaType.APPLICATION_JSON)
+                .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)))
+                .body(metadata);
+    }
+}
