@@ -12,8 +12,9 @@ import java.util.Optional;
  * your own through {@link TokenVerifier.Builder#fetcher(JwksFetcher)} to use another HTTP
  * client, a proxy, or a fake in tests. The verifier enforces the size limit on what you return.
  *
- * <p>Implementations must be thread-safe; the verifier calls them from at most one thread at a
- * time per verifier, and never once per verification.
+ * <p>Implementations must be thread-safe: key fetches, the first fetch of each status list and
+ * the background refresh of status lists may overlap. The verifier never calls them once per
+ * verification.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc7517#section-5">RFC 7517 §5 JWK Set Format</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9111#section-5.2.2.1">RFC 9111 §5.2.2.1 max-age</a>

@@ -203,12 +203,14 @@ public final class TokenVerifier {
         } else {
             throw malformed("the token's scope claim is not a string");
         }
+        String subject = requiredString(claims, "sub");
+        String clientId = requiredString(claims, "client_id");
+        String team = optionalString(claims, "team");
+        String id = requiredString(claims, "jti");
         if (statusLists != null) {
             statusLists.check(claims.get("status"), now); // last: the only check that may fetch (once per list)
         }
-        return new VerifiedToken(algorithm, kid, requiredString(claims, "sub"), requiredString(claims, "client_id"), org,
-                optionalString(claims, "team"), aud, scopes, issuedAt, expiresAt, requiredString(claims, "jti"),
-                claims);
+        return new VerifiedToken(algorithm, kid, subject, clientId, org, team, aud, scopes, issuedAt, expiresAt, id, claims);
     }
 
     private static Map<String, Object> json(String token, int from, int to, String part) {
