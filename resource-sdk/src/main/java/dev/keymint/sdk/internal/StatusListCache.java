@@ -27,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *       later fetch runs on a background thread: a verification only reads the decoded list.</li>
  *   <li>A list is refetched every {@code ttl} (its claim, else the response's {@code max-age},
  *       else the upper bound), clamped to [min, max], conditionally with its {@code ETag}.
- *       Failures are retried with a doubling delay from min up to that refresh interval.</li>
+ *       Failures are retried with a doubling delay from min up to that refresh interval (up to
+ *       30 seconds for a list never fetched).</li>
  *   <li>A list is usable until its refresh time plus the staleness bound, and never past its
  *       {@code exp} (plus the clock skew); after that, tokens naming it are refused with
  *       {@link Reason#STATUS_UNAVAILABLE} until a fetch succeeds.</li>
@@ -73,6 +74,9 @@ public final class StatusListCache {
             return executor;
         }
     }
+
+    /** Longest wait between retries of a list never fetched: its tokens are refused meanwhile. */
+    private static final Duration NEVER_FETCHED_RETRY = Duration.ofSeconds(30);
 
     private final Settings settings;
     private final String prefix;
@@ -265,7 +269,8 @@ public final class StatusListCache {
             } catch (IOException | RuntimeException e) {
                 lastFailure = e.getMessage();
                 failures++;
-                Duration ceiling = current != null ? current.lifetime() : settings.maxRefresh();
+                Duration ceiling = current != null ? current.lifetime()
+                        : NEVER_FETCHED_RETRY.compareTo(settings.maxRefresh()) < 0 ? NEVER_FETCHED_RETRY : settings.maxRefresh();
                 Duration backoff = settings.minRefresh().multipliedBy(1L << Math.min(failures - 1, 20));
                 return backoff.compareTo(ceiling) < 0 ? backoff : ceiling;
             }
