@@ -7,10 +7,11 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Fetches a document (the issuer's RFC 8414 metadata, its JWKS or a Status List Token) over HTTP. The built-in
- * implementation uses {@link java.net.HttpURLConnection} with the builder's timeouts; supply
- * your own through {@link TokenVerifier.Builder#fetcher(JwksFetcher)} to use another HTTP
- * client, a proxy, or a fake in tests. The verifier enforces the size limit on what you return.
+ * Fetches a document (the issuer's RFC 8414 metadata, its JWKS or a Status List Token) over
+ * HTTP. The built-in implementation uses {@link java.net.HttpURLConnection} with the builder's
+ * timeouts; supply your own through {@link TokenVerifier.Builder#fetcher(JwksFetcher)} to use
+ * another HTTP client, a proxy, or a fake in tests. The verifier enforces the size limits on
+ * what you return.
  *
  * <p>Implementations must be thread-safe: key fetches, the first fetch of each status list and
  * the background refresh of status lists may overlap. The verifier never calls them once per

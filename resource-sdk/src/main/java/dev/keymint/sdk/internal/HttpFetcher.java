@@ -15,8 +15,8 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The default {@link JwksFetcher}: one GET with connect and read timeouts, no redirects, a
- * 200 status required (or 304 to a conditional status list request) and the body read up to a
- * byte limit (after gzip decoding, for status lists). Thread-safe. Not API.
+ * 200 status required (or 304 to a conditional status list request) and the body read, gzip
+ * decoded if the server chose to, up to a byte limit counted after decoding. Thread-safe. Not API.
  */
 public final class HttpFetcher implements JwksFetcher {
 
