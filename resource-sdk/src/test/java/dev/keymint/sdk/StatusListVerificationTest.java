@@ -202,6 +202,23 @@ class StatusListVerificationTest {
     }
 
     @Test
+    void customFetcherWithoutStatusListSupportThenListsComeThroughItsFetch() {
+        String uri = TokenFixture.ISSUER + "/oauth/status/1";
+        String list = statusListToken(Instant.now(), TokenFixture.ISSUER, uri, 2, ENTRIES).build();
+        List<URI> fetched = new CopyOnWriteArrayList<>();
+        JwksFetcher inMemory = u -> {
+            fetched.add(u);
+            return JwksFetcher.Fetched.of(u.toString().equals(uri) ? list : TokenFixture.jwks(TokenFixture.KEY));
+        };
+        TokenVerifier verifier = TokenVerifier.forIssuer(TokenFixture.ISSUER).jwksUri(URI.create(TokenFixture.ISSUER + "/jwks"))
+                .fetcher(inMemory).build();
+        assertThat(reason(verifier, TokenFixture.token(Instant.now()).claim("status", status(3, uri)).build()))
+                .isEqualTo(Reason.REVOKED);
+        assertThat(reason(verifier, TokenFixture.token(Instant.now()).claim("status", status(0, uri)).build())).isNull();
+        assertThat(fetched).contains(URI.create(uri));
+    }
+
+    @Test
     void listChangeWhenTtlPassesThenSeenWithoutAnyRequestThreadFetching() throws Exception {
         List<String> fetchThreads = new CopyOnWriteArrayList<>();
         HttpFetcher http = new HttpFetcher(Duration.ofSeconds(2), Duration.ofSeconds(2), 64 * 1024, 1 << 20);
