@@ -8,8 +8,9 @@ import java.util.Optional;
  * description that is safe to return to the caller (it never contains the token).
  *
  * <p>Most reasons mean the token is bad ({@code 401}, {@code error="invalid_token"});
- * {@link Reason#JWKS_UNAVAILABLE} means this side could not obtain the issuer's keys, a
- * server-side failure ({@code 503}), see {@link #isServerFailure()}.
+ * {@link Reason#JWKS_UNAVAILABLE} and {@link Reason#STATUS_UNAVAILABLE} mean this side could not
+ * obtain the issuer's keys or a current status list, a server-side failure ({@code 503}), see
+ * {@link #isServerFailure()}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3.1">RFC 6750 §3.1 Error Codes</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-4">RFC 9068 §4 Validating JWT Access Tokens</a>
@@ -20,7 +21,12 @@ public final class TokenRejectedException extends KeymintException {
 
     /** Why a token was rejected. */
     public enum Reason {
-        /** No token, not a compact JWS, bad base64url or JSON, a missing required claim, or {@code crit}. */
+        /**
+         * No token, not a compact JWS, bad base64url or JSON, a missing required claim, {@code crit},
+         * or a {@code status.status_list} claim that is not usable: not an object with a
+         * non-negative integer {@code idx} and a string {@code uri}, a {@code uri} not under the
+         * issuer, or an {@code idx} outside the list it names.
+         */
         MALFORMED,
         /** The token is longer than the configured maximum; it was not parsed. */
         TOO_LARGE,
@@ -43,11 +49,23 @@ public final class TokenRejectedException extends KeymintException {
         /** {@code org} is not the configured organization. */
         WRONG_ORGANIZATION,
         /** The issuer's keys could not be fetched and no usable cached copy exists: a server-side failure. */
-        JWKS_UNAVAILABLE;
+        JWKS_UNAVAILABLE,
+        /**
+         * The token's entry in its Status List is {@code 0x01 INVALID} (Keymint: its API key was
+         * revoked, deleted or expired), or a status value this SDK does not know.
+         */
+        REVOKED,
+        /** The token's entry in its Status List is {@code 0x02 SUSPENDED} (Keymint: its API key is disabled). */
+        SUSPENDED,
+        /**
+         * The token's Status List could not be fetched and no copy within the staleness bound
+         * exists (or too many lists are tracked): a server-side failure.
+         */
+        STATUS_UNAVAILABLE;
 
         /** @return whether this reason is a failure on the verifying side rather than a bad token */
         public boolean isServerFailure() {
-            return this == JWKS_UNAVAILABLE;
+            return this == JWKS_UNAVAILABLE || this == STATUS_UNAVAILABLE;
         }
     }
 
@@ -76,7 +94,7 @@ public final class TokenRejectedException extends KeymintException {
         return reason;
     }
 
-    /** @return whether the verifying side failed (e.g. keys unavailable) rather than the token being bad */
+    /** @return whether the verifying side failed (keys or status list unavailable) rather than the token being bad */
     public boolean isServerFailure() {
         return reason.isServerFailure();
     }

@@ -4,6 +4,8 @@ import dev.keymint.sdk.TokenRejectedException.Reason;
 import dev.keymint.sdk.internal.HttpFetcher;
 import dev.keymint.sdk.internal.JsonObjectReader;
 import dev.keymint.sdk.internal.JwksCache;
+import dev.keymint.sdk.internal.StatusListCache;
+import dev.keymint.sdk.internal.StatusListTokenVerifier;
 import dev.keymint.sdk.internal.Uris;
 import dev.keymint.sdk.internal.VerifierKey;
 import java.net.URI;
@@ -38,11 +40,14 @@ import java.util.Set;
  * {@code x5c} headers are ignored), the signature, then the claims: {@code iss} exactly the
  * issuer; {@code exp}, {@code iat} and {@code nbf} with the clock skew; {@code aud} containing
  * the configured audience; {@code org} equal to the configured organization; {@code sub},
- * {@code client_id}, {@code jti} present; {@code scope}, if present, valid {@link Scopes}.
+ * {@code client_id}, {@code jti} present; {@code scope}, if present, valid {@link Scopes}; last,
+ * when the token has a {@code status.status_list} claim, its entry in that Token Status List
+ * (on by default, see {@link Builder#statusCheck(boolean)}).
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-4">RFC 9068 §4 Validating JWT Access Tokens</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8725#section-3.1">RFC 8725 §3.1 Perform Algorithm Verification</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-3">RFC 8414 §3 Obtaining Authorization Server Metadata</a>
+ * @see <a href="https://datatracker.ietf.org/doc/draft-ietf-oauth-status-list/">Token Status List §8.3 Validation Rules</a>
  */
 public final class TokenVerifier {
 
@@ -58,12 +63,14 @@ public final class TokenVerifier {
     private final Clock clock;
     private final int maxTokenLength;
     private final JwksCache keys;
+    /** Null when status checks are off. */
+    private final StatusListCache statusLists;
     private final ParseMemo<Scopes> scopeCache = new ParseMemo<>(SCOPE_CACHE_SIZE, Scopes::parse);
     /** Every token one key signs has the same encoded header: a lookup instead of a decode and a JSON parse. */
     private final ParseMemo<Map<String, Object>> headerCache = new ParseMemo<>(HEADER_CACHE_SIZE,
             encoded -> json(encoded, 0, encoded.length(), "header"));
 
-    private TokenVerifier(Builder b, JwksCache keys) {
+    private TokenVerifier(Builder b, JwksCache keys, StatusListCache statusLists) {
         this.issuer = b.issuer;
         this.audience = b.audience;
         this.organization = b.organization;
@@ -72,6 +79,7 @@ public final class TokenVerifier {
         this.clock = b.clock;
         this.maxTokenLength = b.maxTokenLength;
         this.keys = keys;
+        this.statusLists = statusLists;
     }
 
     /**
@@ -96,8 +104,10 @@ public final class TokenVerifier {
      * @param bearerHeaderOrToken an {@code Authorization} header value ({@code Bearer eyJ…}) or
      *                            the bare token
      * @return the verified token
-     * @throws TokenRejectedException if the token is not accepted, or (with
-     *                                {@link Reason#JWKS_UNAVAILABLE}) the keys cannot be obtained
+     * @throws TokenRejectedException if the token is not accepted ({@link Reason#REVOKED} and
+     *                                {@link Reason#SUSPENDED} from its status list), or (with
+     *                                {@link Reason#JWKS_UNAVAILABLE}, {@link Reason#STATUS_UNAVAILABLE})
+     *                                the keys or a current status list cannot be obtained
      */
     public VerifiedToken verify(String bearerHeaderOrToken) {
         if (bearerHeaderOrToken == null) {
@@ -193,9 +203,14 @@ public final class TokenVerifier {
         } else {
             throw malformed("the token's scope claim is not a string");
         }
-        return new VerifiedToken(algorithm, kid, requiredString(claims, "sub"), requiredString(claims, "client_id"), org,
-                optionalString(claims, "team"), aud, scopes, issuedAt, expiresAt, requiredString(claims, "jti"),
-                claims);
+        String subject = requiredString(claims, "sub");
+        String clientId = requiredString(claims, "client_id");
+        String team = optionalString(claims, "team");
+        String id = requiredString(claims, "jti");
+        if (statusLists != null) {
+            statusLists.check(claims.get("status"), now); // last: the only check that may fetch (once per list)
+        }
+        return new VerifiedToken(algorithm, kid, subject, clientId, org, team, aud, scopes, issuedAt, expiresAt, id, claims);
     }
 
     private static Map<String, Object> json(String token, int from, int to, String part) {
@@ -333,6 +348,12 @@ public final class TokenVerifier {
         private Duration connectTimeout;
         private Duration readTimeout;
         private int maxJwksSize = 64 * 1024;
+        private boolean statusCheck = true;
+        private Duration minStatusRefresh = Duration.ofSeconds(1);
+        private Duration maxStatusRefresh = Duration.ofMinutes(5);
+        private Duration statusStaleness = Duration.ofMinutes(5);
+        private int maxStatusLists = 64;
+        private int maxStatusListSize = 4 * 1024 * 1024;
 
         private Builder(String issuer) {
             this.issuer = issuer;
@@ -362,7 +383,9 @@ public final class TokenVerifier {
         }
 
         /**
-         * Uses these fixed keys and never fetches anything (tests, air-gapped deployments).
+         * Uses these fixed keys and never fetches keys (tests, air-gapped deployments). Status
+         * lists are still fetched, with the built-in HTTP client, unless
+         * {@link #statusCheck(boolean) statusCheck(false)}.
          *
          * @param jwkSetJson a JWK Set document (RFC 7517 §5) with public keys
          * @return this builder
@@ -546,6 +569,82 @@ public final class TokenVerifier {
         }
 
         /**
+         * Checks, for every token with a {@code status.status_list} claim, its entry in that Token
+         * Status List (default on). A token whose entry is {@code INVALID} is refused with
+         * {@link Reason#REVOKED}, {@code SUSPENDED} with {@link Reason#SUSPENDED}; a token without
+         * the claim is not checked. The list's {@code uri} must be under the issuer
+         * ({@code <issuer>/…}); lists are fetched in the background, so a verification never
+         * waits for the network except for the first token naming a list.
+         *
+         * @param enabled false to accept tokens whatever their status says (revocation then
+         *                takes effect only when tokens expire)
+         * @return this builder
+         */
+        public Builder statusCheck(boolean enabled) {
+            this.statusCheck = enabled;
+            return this;
+        }
+
+        /**
+         * Bounds for how often a status list is refetched: its {@code ttl} claim (or
+         * {@code max-age}) clamped to [min, max]. Defaults 1 second and 5 minutes.
+         *
+         * @param min shortest interval, at least 1 second
+         * @param max longest interval, at most 1 hour
+         * @return this builder
+         */
+        public Builder statusListRefresh(Duration min, Duration max) {
+            this.minStatusRefresh = range(min, "min status list refresh", Duration.ofSeconds(1), Duration.ofHours(1));
+            this.maxStatusRefresh = range(max, "max status list refresh", Duration.ofSeconds(1), Duration.ofHours(1));
+            return this;
+        }
+
+        /**
+         * How long past its refresh time the last good copy of a status list is still used while
+         * refreshes fail (default 5 minutes; never past the list's {@code exp}). After it, tokens
+         * naming the list are refused with {@link Reason#STATUS_UNAVAILABLE}. This is the longest
+         * a revoked token can still be accepted during an outage of the issuer, on top of the
+         * list's {@code ttl}.
+         *
+         * @param staleness between zero and 1 day
+         * @return this builder
+         */
+        public Builder statusListStaleness(Duration staleness) {
+            this.statusStaleness = range(staleness, "statusListStaleness", Duration.ZERO, Duration.ofDays(1));
+            return this;
+        }
+
+        /**
+         * Most status lists tracked at once (default 64); a token naming one more is refused
+         * with {@link Reason#STATUS_UNAVAILABLE}.
+         *
+         * @param lists between 1 and 10000
+         * @return this builder
+         */
+        public Builder maxStatusLists(int lists) {
+            if (lists < 1 || lists > 10_000) {
+                throw new IllegalArgumentException("maxStatusLists must be between 1 and 10000");
+            }
+            this.maxStatusLists = lists;
+            return this;
+        }
+
+        /**
+         * Largest decompressed status list (default 4 MiB: 16 million entries at 2 bits).
+         * Decompression stops as soon as it is exceeded and the list is not accepted.
+         *
+         * @param bytes between 1 KiB and 64 MiB
+         * @return this builder
+         */
+        public Builder maxStatusListSize(int bytes) {
+            if (bytes < 1024 || bytes > 64 * 1024 * 1024) {
+                throw new IllegalArgumentException("maxStatusListSize must be between 1 KiB and 64 MiB");
+            }
+            this.maxStatusListSize = bytes;
+            return this;
+        }
+
+        /**
          * @return the verifier
          * @throws IllegalStateException    if options contradict each other
          * @throws IllegalArgumentException if the issuer is not an https URL (http only for
@@ -553,8 +652,10 @@ public final class TokenVerifier {
          *                                  JWKS holds no usable key
          */
         public TokenVerifier build() {
-            if (staticJwks != null && (jwksUri != null || fetcher != null || connectTimeout != null || readTimeout != null)) {
-                throw new IllegalStateException("jwks(...) fixes the keys; jwksUri, fetcher and timeouts cannot be combined with it");
+            if (staticJwks != null && (jwksUri != null || fetcher != null
+                    || (!statusCheck && (connectTimeout != null || readTimeout != null)))) {
+                throw new IllegalStateException("jwks(...) fixes the keys; jwksUri and fetcher cannot be combined with it,"
+                        + " nor timeouts unless status lists are checked");
             }
             if (fetcher != null && (connectTimeout != null || readTimeout != null)) {
                 throw new IllegalStateException("connectTimeout/readTimeout configure the built-in fetcher; set them on your own fetcher");
@@ -562,18 +663,30 @@ public final class TokenVerifier {
             if (minCacheLifetime.compareTo(maxCacheLifetime) > 0) {
                 throw new IllegalStateException("min cache lifetime " + minCacheLifetime + " exceeds max " + maxCacheLifetime);
             }
+            if (minStatusRefresh.compareTo(maxStatusRefresh) > 0) {
+                throw new IllegalStateException("min status list refresh " + minStatusRefresh + " exceeds max " + maxStatusRefresh);
+            }
             if (jwksUri != null) {
                 Uris.checkFetchable(jwksUri, "jwksUri", allowPlainHttp);
             } else if (staticJwks == null) {
                 Uris.checkFetchable(URI.create(issuer), "issuer (used for metadata discovery)", allowPlainHttp);
             }
+            // A signed, ZLIB-compressed list is base64url in a JWS: 4/3 of the compressed size, which
+            // is at most the decompressed size plus a little, plus header and signature.
+            int maxStatusListBody = maxStatusListSize / 3 * 4 + 16 * 1024;
             JwksFetcher effectiveFetcher = fetcher != null ? fetcher : new HttpFetcher(
                     connectTimeout != null ? connectTimeout : Duration.ofSeconds(2),
-                    readTimeout != null ? readTimeout : Duration.ofSeconds(2), maxJwksSize);
+                    readTimeout != null ? readTimeout : Duration.ofSeconds(2), maxJwksSize, maxStatusListBody);
+            Set<SignatureAlgorithm> accepted = Collections.unmodifiableSet(EnumSet.copyOf(algorithms));
             JwksCache cache = new JwksCache(new JwksCache.Settings(issuer, jwksUri, staticJwks, effectiveFetcher, clock,
-                    Collections.unmodifiableSet(EnumSet.copyOf(algorithms)), defaultCacheLifetime, minCacheLifetime,
+                    accepted, defaultCacheLifetime, minCacheLifetime,
                     maxCacheLifetime, minRefreshInterval, staleIfError, maxJwksSize, allowPlainHttp));
-            return new TokenVerifier(this, cache);
+            StatusListCache statusLists = !statusCheck ? null : new StatusListCache(new StatusListCache.Settings(issuer,
+                    effectiveFetcher, new StatusListTokenVerifier(issuer, cache, accepted,
+                    SignatureAlgorithm::fromJwsName, clockSkew, maxStatusListSize),
+                    clock, minStatusRefresh, maxStatusRefresh, statusStaleness, clockSkew, maxStatusLists,
+                    maxStatusListBody, allowPlainHttp));
+            return new TokenVerifier(this, cache, statusLists);
         }
 
         private static String nonBlank(String value, String name) {

@@ -14,6 +14,7 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jose.util.JSONObjectUtils;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -24,11 +25,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.Deflater;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -64,15 +67,53 @@ public final class TokenFixture {
         return new TokenBuilder(now);
     }
 
+    /** A valid Status List Token (JWT form) of {@code issuer} for {@code uri}, valid for an hour, ttl 10 s. */
+    public static TokenBuilder statusListToken(Instant now, String issuer, String uri, int bits, int... values) {
+        TokenBuilder builder = new TokenBuilder(now).header("typ", "statuslist+jwt");
+        for (String accessTokenClaim : List.of("client_id", "aud", "org", "scope", "nbf", "jti")) {
+            builder.claim(accessTokenClaim, null);
+        }
+        return builder.claim("iss", issuer).claim("sub", uri).claim("exp", now.getEpochSecond() + 3600).claim("ttl", 10)
+                .claim("status_list", Map.of("bits", bits, "lst", lst(bits, values)));
+    }
+
+    /** @return the {@code lst} of a status list: entries packed LSB-first, ZLIB-compressed, base64url without padding */
+    public static String lst(int bits, int... values) {
+        byte[] packed = new byte[(values.length * bits + 7) / 8];
+        for (int i = 0; i < values.length; i++) {
+            packed[i * bits / 8] |= (byte) (values[i] << (i * bits % 8));
+        }
+        return zlib(packed);
+    }
+
+    /** @return base64url (no padding) of the ZLIB compression of {@code bytes} */
+    public static String zlib(byte[] bytes) {
+        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
+        deflater.setInput(bytes);
+        deflater.finish();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        while (!deflater.finished()) {
+            out.write(buffer, 0, deflater.deflate(buffer));
+        }
+        deflater.end();
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(out.toByteArray());
+    }
+
+    /** @return a {@code status} claim naming entry {@code idx} of the list at {@code uri} */
+    public static Map<String, Object> status(long idx, String uri) {
+        return Map.of("status_list", Map.of("idx", idx, "uri", uri));
+    }
+
     /** A clock tests move by hand. */
-    static final class MutableClock extends Clock {
+    public static final class MutableClock extends Clock {
         private final AtomicReference<Instant> now;
 
-        MutableClock(Instant start) {
+        public MutableClock(Instant start) {
             this.now = new AtomicReference<>(start);
         }
 
-        void advance(Duration d) {
+        public void advance(Duration d) {
             now.updateAndGet(i -> i.plus(d));
         }
 

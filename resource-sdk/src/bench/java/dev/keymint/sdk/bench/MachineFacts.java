@@ -1,6 +1,7 @@
 package dev.keymint.sdk.bench;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -11,10 +12,14 @@ final class MachineFacts {
     private MachineFacts() {
     }
 
-    /** For example "2026-11-23, 2 cores, Java 17.0.15, AMD EPYC". */
+    /**
+     * For example "2026-11-23, 2 cores, Java 17.0.15, AMD EPYC, load average 1.2 at the start": the
+     * load says whether other processes competed for the cores (throughput then drifts with them).
+     */
     static String describe() {
-        return "%s, %d cores, Java %s, %s".formatted(LocalDate.now(), Runtime.getRuntime().availableProcessors(),
-                System.getProperty("java.version"), cpuModel());
+        return "%s, %d cores, Java %s, %s, load average %.1f at the start".formatted(LocalDate.now(),
+                Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), cpuModel(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     }
 
     private static String cpuModel() {

@@ -11,30 +11,44 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.zip.GZIPInputStream;
 
 /**
  * The default {@link JwksFetcher}: one GET with connect and read timeouts, no redirects, a
- * 200 status required and the body read up to a byte limit. Thread-safe. Not API.
+ * 200 status required (or 304 to a conditional status list request) and the body read, gzip
+ * decoded if the server chose to, up to a byte limit counted after decoding. Thread-safe. Not API.
  */
 public final class HttpFetcher implements JwksFetcher {
 
     private final int connectTimeoutMillis;
     private final int readTimeoutMillis;
     private final int maxBytes;
+    private final int maxStatusListBytes;
 
     /**
-     * @param connectTimeout connect timeout
-     * @param readTimeout    read timeout (per read)
-     * @param maxBytes       largest accepted body
+     * @param connectTimeout     connect timeout
+     * @param readTimeout        read timeout (per read)
+     * @param maxBytes           largest accepted metadata or JWKS body
+     * @param maxStatusListBytes largest accepted Status List Token body (after gzip decoding)
      */
-    public HttpFetcher(Duration connectTimeout, Duration readTimeout, int maxBytes) {
+    public HttpFetcher(Duration connectTimeout, Duration readTimeout, int maxBytes, int maxStatusListBytes) {
         this.connectTimeoutMillis = (int) Math.max(1, connectTimeout.toMillis());
         this.readTimeoutMillis = (int) Math.max(1, readTimeout.toMillis());
         this.maxBytes = maxBytes;
+        this.maxStatusListBytes = maxStatusListBytes;
     }
 
     @Override
     public Fetched fetch(URI uri) throws IOException {
+        return get(uri, "application/json, application/jwk-set+json", null, maxBytes);
+    }
+
+    @Override
+    public Fetched fetchStatusList(URI uri, String etag) throws IOException {
+        return get(uri, "application/statuslist+jwt", etag, maxStatusListBytes);
+    }
+
+    private Fetched get(URI uri, String accept, String etag, int limit) throws IOException {
         URLConnection raw = uri.toURL().openConnection();
         if (!(raw instanceof HttpURLConnection connection)) {
             throw new IOException("not an HTTP URI: " + uri);
@@ -44,19 +58,30 @@ public final class HttpFetcher implements JwksFetcher {
             connection.setUseCaches(false);
             connection.setConnectTimeout(connectTimeoutMillis);
             connection.setReadTimeout(readTimeoutMillis);
-            connection.setRequestProperty("Accept", "application/json, application/jwk-set+json");
+            connection.setRequestProperty("Accept", accept);
+            connection.setRequestProperty("Accept-Encoding", "gzip"); // the status list draft recommends it
+            boolean conditional = etag != null;
+            if (conditional) {
+                connection.setRequestProperty("If-None-Match", etag);
+            }
             int status = connection.getResponseCode();
+            Optional<Duration> maxAge = maxAge(connection.getHeaderField("Cache-Control"));
+            Optional<String> responseEtag = Optional.ofNullable(connection.getHeaderField("ETag"));
+            if (status == 304 && conditional) {
+                return Fetched.notModified(maxAge, responseEtag);
+            }
             if (status != 200) {
                 throw new IOException("GET " + uri + " answered HTTP " + status);
             }
-            if (connection.getContentLengthLong() > maxBytes) {
-                throw new IOException("GET " + uri + " body is larger than " + maxBytes + " bytes");
+            boolean gzip = "gzip".equalsIgnoreCase(connection.getContentEncoding());
+            if (!gzip && connection.getContentLengthLong() > limit) {
+                throw new IOException("GET " + uri + " body is larger than " + limit + " bytes");
             }
             String body;
-            try (InputStream in = connection.getInputStream()) {
-                body = readBounded(in, maxBytes, uri);
+            try (InputStream in = gzip ? new GZIPInputStream(connection.getInputStream()) : connection.getInputStream()) {
+                body = readBounded(in, limit, uri);
             }
-            return new Fetched(body, maxAge(connection.getHeaderField("Cache-Control")));
+            return new Fetched(body, maxAge, responseEtag, false);
         } finally {
             connection.disconnect();
         }

@@ -24,7 +24,8 @@ import java.util.Optional;
  *   <li>No {@code Authorization: Bearer} header: {@code 401} with {@code WWW-Authenticate: Bearer}
  *       and no error code (RFC 6750 §3.1).</li>
  *   <li>Rejected token: {@code 401}, {@code WWW-Authenticate: Bearer error="invalid_token",
- *       error_description="…"}. Keys unavailable: {@code 503}.</li>
+ *       error_description="…"} (e.g. {@code the token has been revoked}, {@code the token is
+ *       suspended}). Keys or status list unavailable: {@code 503}.</li>
  *   <li>With {@link #requiring(TokenVerifier, Scope)}: a token lacking the scope gets {@code 403},
  *       {@code error="insufficient_scope", scope="…"}.</li>
  *   <li>Otherwise the {@link VerifiedToken} is stored in the request attribute

@@ -20,8 +20,9 @@ import org.springframework.security.oauth2.jwt.JwtException;
  * http.oauth2ResourceServer(o -> o.jwt(j -> j.decoder(new KeymintJwtDecoder(verifier))));
  * }</pre>
  *
- * A rejected token becomes a {@link BadJwtException} (Spring answers 401 {@code invalid_token});
- * unavailable keys become a plain {@link JwtException} (an authentication service failure, not
+ * A rejected token (revoked and suspended ones included) becomes a {@link BadJwtException}
+ * (Spring answers 401 {@code invalid_token} with the message as description); unavailable keys
+ * or status lists become a plain {@link JwtException} (an authentication service failure, not
  * the caller's fault). The resulting {@link Jwt} has {@code exp}, {@code iat}, {@code nbf} as
  * {@link Instant}s and {@code aud} as a list; Spring's default converter maps the {@code scope}
  * claim to {@code SCOPE_action:filter} authorities. Thread-safe.

@@ -3,6 +3,7 @@ package dev.keymint.sdk.servlet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keymint.sdk.Scope;
+import dev.keymint.sdk.StatusListServer;
 import dev.keymint.sdk.TokenFixture;
 import dev.keymint.sdk.TokenVerifier;
 import jakarta.servlet.http.HttpServlet;
@@ -30,6 +31,7 @@ class BearerTokenFilterTest {
 
     private static Tomcat tomcat;
     private static String base;
+    private static StatusListServer issuer;
     private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
@@ -52,6 +54,9 @@ class BearerTokenFilterTest {
         context.addServletMappingDecoded("/*", "echo");
         addFilter(context, "any", BearerTokenFilter.of(verifier), "/open/*");
         addFilter(context, "admin", BearerTokenFilter.requiring(verifier, Scope.parse("admin:keys/**")), "/admin/*");
+        issuer = StatusListServer.start();
+        issuer.publish("1", TokenFixture.statusListToken(Instant.now(), issuer.issuer, issuer.uri("1"), 2, 0, 1, 2).build());
+        addFilter(context, "status", BearerTokenFilter.of(issuer.verifier().build()), "/status/*");
         tomcat.start();
         base = "http://127.0.0.1:" + tomcat.getConnector().getLocalPort();
     }
@@ -71,6 +76,7 @@ class BearerTokenFilterTest {
     static void stop() throws Exception {
         tomcat.stop();
         tomcat.destroy();
+        issuer.close();
     }
 
     private static HttpResponse<String> get(String path, String authorization) throws Exception {
@@ -116,5 +122,21 @@ class BearerTokenFilterTest {
                 .startsWith("Bearer error=\"insufficient_scope\"").endsWith("scope=\"admin:keys/**\"");
         String admin = TokenFixture.token(Instant.now()).claim("scope", "admin:keys/**").build();
         assertThat(get("/admin/x", "Bearer " + admin).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void requestWhenTokenRevokedOrSuspendedThen401SayingSoElse503WhenListUnavailable() throws Exception {
+        java.util.function.BiFunction<Integer, String, String> token = (idx, list) -> "Bearer " + TokenFixture.token(Instant.now())
+                .claim("iss", issuer.issuer).claim("status", TokenFixture.status(idx, issuer.uri(list))).build();
+        assertThat(get("/status/x", token.apply(0, "1")).statusCode()).isEqualTo(200);
+        HttpResponse<String> revoked = get("/status/x", token.apply(1, "1"));
+        assertThat(revoked.statusCode()).isEqualTo(401);
+        assertThat(revoked.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .isEqualTo("Bearer error=\"invalid_token\", error_description=\"the token has been revoked\"");
+        HttpResponse<String> suspended = get("/status/x", token.apply(2, "1"));
+        assertThat(suspended.statusCode()).isEqualTo(401);
+        assertThat(suspended.headers().firstValue("WWW-Authenticate").orElseThrow())
+                .isEqualTo("Bearer error=\"invalid_token\", error_description=\"the token is suspended\"");
+        assertThat(get("/status/x", token.apply(0, "unknown")).statusCode()).as("list answers 404").isEqualTo(503);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keymint.sdk.InvalidScopeException;
+import dev.keymint.sdk.StatusListServer;
 import dev.keymint.sdk.TokenFixture;
 import dev.keymint.sdk.TokenVerifier;
 import jakarta.servlet.http.HttpServletRequest;
@@ -84,5 +85,22 @@ class KeymintSpringTest {
         assertThat(manager.authorize(() -> auth, new RequestAuthorizationContext(REQUEST, Map.of("id", "*"))).isGranted()).isFalse();
         assertThat(manager.authorize(() -> auth, new RequestAuthorizationContext(REQUEST, Map.of())).isGranted()).isFalse();
         assertThatThrownBy(() -> KeymintAuthorization.require("delete", "keys")).isInstanceOf(InvalidScopeException.class);
+    }
+
+    @Test
+    void decodeWhenTokenRevokedOrSuspendedThenBadJwtSayingSoElseJwtExceptionWhenListUnavailable() {
+        try (StatusListServer issuer = StatusListServer.start()) {
+            issuer.publish("1", TokenFixture.statusListToken(Instant.now(), issuer.issuer, issuer.uri("1"), 2, 0, 1, 2).build());
+            KeymintJwtDecoder decoder = new KeymintJwtDecoder(issuer.verifier().build());
+            java.util.function.BiFunction<Integer, String, String> token = (idx, list) -> TokenFixture.token(Instant.now())
+                    .claim("iss", issuer.issuer).claim("status", TokenFixture.status(idx, issuer.uri(list))).build();
+            assertThat(decoder.decode(token.apply(0, "1")).getSubject()).isEqualTo("key_abc");
+            assertThatThrownBy(() -> decoder.decode(token.apply(1, "1"))).isInstanceOf(BadJwtException.class)
+                    .hasMessage("the token has been revoked");
+            assertThatThrownBy(() -> decoder.decode(token.apply(2, "1"))).isInstanceOf(BadJwtException.class)
+                    .hasMessage("the token is suspended");
+            assertThatThrownBy(() -> decoder.decode(token.apply(0, "unknown"))).isInstanceOf(JwtException.class)
+                    .isNotInstanceOf(BadJwtException.class);
+        }
     }
 }
