@@ -15,6 +15,8 @@ import java.util.List;
  * @param allowedCidrs     where the key may be used from; empty means anywhere
  * @param rateLimitPerMinute token requests allowed in any rolling 60 seconds, or null for no limit
  * @param quota            tokens that may be issued per period, or null for no quota
+ * @param apiLimits        API requests per minute and budgets on the usage resource servers report
+ * @param overBudgetUntil  while before this, reports showed a budget spent: the key is refused; null if never
  */
 public record ApiKey(
         String id,
@@ -32,10 +34,13 @@ public record ApiKey(
         List<CidrRange> allowedCidrs,
         Integer rateLimitPerMinute,
         Quota quota,
-        Instant revokedAt) {
+        Instant revokedAt,
+        ApiRequestLimits apiLimits,
+        Instant overBudgetUntil) {
 
     public ApiKey {
         scopes = List.copyOf(scopes);
+        apiLimits = apiLimits == null ? ApiRequestLimits.NONE : apiLimits;
         allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
     }
 
@@ -50,6 +55,11 @@ public record ApiKey(
             return KeyStatus.EXPIRED;
         }
         return status;
+    }
+
+    /** Whether reports have shown a budget of the key spent in the current period. */
+    public boolean overBudget(Instant now) {
+        return overBudgetUntil != null && now.isBefore(overBudgetUntil);
     }
 
     @Override

@@ -21,7 +21,8 @@ import java.util.Date;
  * Signs JWT access tokens following the JWT profile for OAuth 2.0 access tokens: header
  * {@code typ: at+jwt} and {@code kid}; claims {@code iss}, {@code sub} and {@code client_id} (the
  * key id), {@code aud}, {@code org}, {@code team} when the key has one, {@code scope}
- * (space-separated), {@code iat}, {@code nbf}, {@code exp}, {@code jti}.
+ * (space-separated), {@code iat}, {@code nbf}, {@code exp}, {@code jti}, and
+ * {@code api_requests_per_minute} when the key has that limit.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-2">RFC 9068 §2</a>
  */
@@ -59,6 +60,10 @@ final class AccessTokenMinter {
                 .jwtID(newJti());
         if (key.team() != null) {
             claims.claim("team", key.team());
+        }
+        if (key.apiLimits().requestsPerMinute() != null) {
+            // Enforced by the resource servers (resource-sdk), per key and process, in a rolling 60 s.
+            claims.claim("api_requests_per_minute", key.apiLimits().requestsPerMinute());
         }
         SigningKey signingKey = signingKeys.current();
         JWSHeader header = new JWSHeader.Builder(signingKey.algorithm()).type(AT_JWT).keyID(signingKey.kid()).build();

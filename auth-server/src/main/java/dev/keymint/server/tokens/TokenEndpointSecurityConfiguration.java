@@ -98,7 +98,7 @@ public class TokenEndpointSecurityConfiguration {
                                                  UsageRecorder usage) throws Exception {
         var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, addresses, limiter, usage, clock);
         var clientCredentials = new ClientCredentialsTokenProvider(new AccessTokenMinter(signingKeys, tokens, clock),
-                lastUsed, limiter, usage);
+                lastUsed, limiter, usage, clock);
         http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, TOKEN_ENDPOINT))
                 .oauth2AuthorizationServer(server -> server
                         .clientAuthentication(client -> client
