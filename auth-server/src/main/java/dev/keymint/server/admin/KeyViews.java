@@ -43,6 +43,12 @@ final class KeyViews {
     }
 
     private static Map<String, Object> budget(Budget budget) {
-        return budget == null ? null : Map.of("limit", budget.limit(), "period", budget.periodName());
+        if (budget == null) {
+            return null;
+        }
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("limit", budget.limit());
+        view.put("period", budget.periodName());
+        return view;
     }
 }
