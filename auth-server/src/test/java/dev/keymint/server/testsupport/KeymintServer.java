@@ -5,6 +5,7 @@ import dev.keymint.server.organizations.OrganizationBootstrapper;
 import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrganization;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -71,6 +72,7 @@ public final class KeymintServer implements AutoCloseable {
         private final String jdbcUrl;
         private String masterKey = newMasterKey();
         private final List<String> properties = new ArrayList<>();
+        private Clock clock;
 
         private Builder(String jdbcUrl) {
             this.jdbcUrl = jdbcUrl;
@@ -83,6 +85,12 @@ public final class KeymintServer implements AutoCloseable {
 
         public Builder property(String name, Object value) {
             properties.add(name + "=" + value);
+            return this;
+        }
+
+        /** The server's clock instead of the system's (e.g. a {@link SettableClock}). */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
             return this;
         }
 
@@ -106,7 +114,12 @@ public final class KeymintServer implements AutoCloseable {
                     "logging.level.root=WARN"));
             all.addAll(properties);
             // As command-line arguments they outrank application.properties, as an operator's would.
-            return new KeymintServer(new SpringApplicationBuilder(KeymintApplication.class)
+            SpringApplicationBuilder application = new SpringApplicationBuilder(KeymintApplication.class);
+            if (clock != null) {
+                Clock serverClock = clock;
+                application.initializers(context -> context.getBeanFactory().registerSingleton("testClock", serverClock));
+            }
+            return new KeymintServer(application
                     .run(all.stream().map(property -> "--" + property).toArray(String[]::new)));
         }
     }
