@@ -17,6 +17,9 @@ alter table api_keys
     add check ((request_budget is null) = (request_budget_period is null)),
     add check ((cost_budget is null) = (cost_budget_period is null));
 
+-- Finds the keys whose spent budget has just reset (the status lists re-read them), without a scan.
+create index api_keys_over_budget_until on api_keys (over_budget_until) where over_budget_until is not null;
+
 -- Reported API requests per key and hour (the hour of receipt), added to in one statement per
 -- report. Like usage_hourly, rows survive their key so organization totals stay right.
 create table api_usage_hourly (
