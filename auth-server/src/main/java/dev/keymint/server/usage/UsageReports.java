@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -115,7 +116,7 @@ public class UsageReports {
         return any ? now : null;
     }
 
-    @Scheduled(fixedDelayString = "${keymint.usage.report-batch-cleanup-interval:1h}")
+    @Scheduled(fixedDelay = 1, initialDelay = 1, timeUnit = TimeUnit.HOURS)
     public void forgetOldBatches() {
         try {
             usage.forgetBatchesBefore(clock.instant().minus(REMEMBER_BATCHES));

@@ -122,6 +122,26 @@ class UsageReportsTest {
     }
 
     @Test
+    void batchIdsAreRememberedForAWeekAndThenForgotten() {
+        String id = createKey("{\"name\": \"week-old batch\", \"scopes\": [\"read:x/**\"]}").get("id").asString();
+        String weekOld = "week-" + UUID.randomUUID();
+        String monthOld = "month-" + UUID.randomUUID();
+        acmeReporter.post("/usage-reports", report(weekOld, entry(id, 1, 0, 0, 0, null)));
+        acmeReporter.post("/usage-reports", report(monthOld, entry(id, 1, 0, 0, 0, null)));
+        server.jdbc().sql("update usage_report_batches set received_at = now() - interval '7 days 23 hours' where batch_id = ?")
+                .param(weekOld).update();
+        server.jdbc().sql("update usage_report_batches set received_at = now() - interval '30 days' where batch_id = ?")
+                .param(monthOld).update();
+
+        server.bean(UsageReports.class).forgetOldBatches();
+
+        assertThat(acmeReporter.post("/usage-reports", report(weekOld, entry(id, 1, 0, 0, 0, null)))
+                .json().get("duplicate").asBoolean()).isTrue();
+        assertThat(acmeReporter.post("/usage-reports", report(monthOld, entry(id, 1, 0, 0, 0, null)))
+                .json().get("duplicate").asBoolean()).isFalse();
+    }
+
+    @Test
     void aReporterOfAnotherOrganizationIsIgnoredButTheOperatorMayReportForAnyOrganization() {
         String id = createKey("{\"name\": \"served by a platform\", \"scopes\": [\"read:x/**\"]}").get("id").asString();
 
