@@ -9,7 +9,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * The few top-level settings every deployment names, bound from {@code KEYMINT_ISSUER},
  * {@code KEYMINT_DATA_DIR} and {@code KEYMINT_MASTER_KEY}.
  *
- * @param issuer    the token issuer URL; when empty it is derived from each request
+ * @param issuer    the token issuer URL; when empty {@code http://localhost:<port>} (see IssuerResolver)
  * @param dataDir   where development state lives: the embedded database and a generated master key
  * @param masterKey base64 of 32 random bytes encrypting the signing keys at rest; when empty a
  *                  development key is generated in {@code dataDir}

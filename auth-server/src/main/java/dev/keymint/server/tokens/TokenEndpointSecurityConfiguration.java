@@ -44,13 +44,14 @@ public class TokenEndpointSecurityConfiguration {
 
     public static final String TOKEN_ENDPOINT = "/oauth/token";
 
+    /**
+     * No issuer here: the authorization server would then derive one per request from the Host
+     * header for its own context, which Keymint never reads; tokens and metadata take theirs from
+     * {@link IssuerResolver}.
+     */
     @Bean
-    AuthorizationServerSettings authorizationServerSettings(IssuerResolver issuers) {
-        AuthorizationServerSettings.Builder settings = AuthorizationServerSettings.builder().tokenEndpoint(TOKEN_ENDPOINT);
-        if (issuers.configured() != null) {
-            settings.issuer(issuers.configured());
-        }
-        return settings.build();
+    AuthorizationServerSettings authorizationServerSettings() {
+        return AuthorizationServerSettings.builder().tokenEndpoint(TOKEN_ENDPOINT).build();
     }
 
     /**
@@ -91,12 +92,13 @@ public class TokenEndpointSecurityConfiguration {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    SecurityFilterChain tokenEndpointFilterChain(HttpSecurity http, ApiKeyCache keys, SigningKeys signingKeys,
+    SecurityFilterChain tokenEndpointFilterChain(HttpSecurity http, IssuerResolver issuers, ApiKeyCache keys,
+                                                 SigningKeys signingKeys,
                                                  TokenProperties tokens, LastUsedRecorder lastUsed, Clock clock,
                                                  JsonMapper json, ClientAddressResolver addresses, KeyLimiter limiter,
                                                  UsageRecorder usage) throws Exception {
         var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, addresses, limiter, usage, clock);
-        var clientCredentials = new ClientCredentialsTokenProvider(new AccessTokenMinter(signingKeys, tokens, clock),
+        var clientCredentials = new ClientCredentialsTokenProvider(issuers, new AccessTokenMinter(signingKeys, tokens, clock),
                 lastUsed, limiter, usage);
         http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, TOKEN_ENDPOINT))
                 .oauth2AuthorizationServer(server -> server
