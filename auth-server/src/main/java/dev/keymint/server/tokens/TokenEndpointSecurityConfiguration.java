@@ -9,6 +9,7 @@ import dev.keymint.server.signing.SigningKeys;
 import dev.keymint.server.usage.UsageRecorder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.DispatcherType;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -24,8 +25,6 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
-import org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretBasicAuthenticationConverter;
-import org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretPostAuthenticationConverter;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2ClientCredentialsAuthenticationConverter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.savedrequest.NullRequestCache;
@@ -36,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Wires Spring Security's authorization server for the one thing Keymint serves with it:
  * {@code POST /oauth/token} with the client-credentials grant, authenticated by API key. Every
  * other grant is {@code unsupported_grant_type}; every other client authentication method is
- * ignored; nothing is stored per token; no session is created.
+ * ignored, and two at once are refused; nothing is stored per token; no session is created.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -84,6 +83,27 @@ public class TokenEndpointSecurityConfiguration {
         return registration;
     }
 
+    /**
+     * Refuses unusable token request forms before the admission queue, so that they never take a
+     * turn, and without Spring Security seeing them.
+     */
+    @Bean
+    FilterRegistrationBean<TokenRequestFormCheck> tokenRequestFormCheck(JsonMapper json) {
+        var registration = new FilterRegistrationBean<>(new TokenRequestFormCheck(OAuthErrorResponseHandler.forTokenRequests(json)));
+        registration.addUrlPatterns(TOKEN_ENDPOINT);
+        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 2);
+        return registration;
+    }
+
+    /** OAuth error JSON on the error pages of {@code /oauth/} requests, answered before any other error handling. */
+    @Bean
+    FilterRegistrationBean<OAuthErrorPages> oauthErrorPages(JsonMapper json) {
+        var registration = new FilterRegistrationBean<>(new OAuthErrorPages(OAuthErrorResponseHandler.forTokenRequests(json)));
+        registration.setDispatcherTypes(DispatcherType.ERROR);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
     /** The authorization server insists on a repository; the token path never uses it to find keys. */
     @Bean
     RegisteredClientRepository registeredClientRepository(JdbcApiKeyRepository keys) {
@@ -105,14 +125,13 @@ public class TokenEndpointSecurityConfiguration {
                         .clientAuthentication(client -> client
                                 .authenticationConverters(converters -> {
                                     converters.clear();
-                                    converters.add(new ClientSecretBasicAuthenticationConverter());
-                                    converters.add(new ClientSecretPostAuthenticationConverter());
+                                    converters.add(new OneClientAuthenticationConverter());
                                 })
                                 .authenticationProviders(providers -> {
                                     providers.clear();
                                     providers.add(clientAuthentication);
                                 })
-                                .errorResponseHandler(OAuthErrorResponseHandler.forClientAuthentication(json)))
+                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json)))
                         .tokenEndpoint(token -> token
                                 .accessTokenRequestConverters(converters -> {
                                     converters.clear();
