@@ -191,6 +191,15 @@ class MalformedTokenRequestTest {
         }
     }
 
+    @Test
+    void requestsTomcatRefusesBeforeAnyFilterAreOAuthJson400UnderOauth() {
+        Response hugeHeader = client.post("Basic " + "a".repeat(20_000), GRANT);
+        Response nulInPath = send("GET", "/oauth/%00");
+
+        assertOAuthError(hugeHeader, 400, "invalid_request", "20 kB Authorization header");
+        assertOAuthError(nulInPath, 400, "invalid_request", "/oauth/%00");
+    }
+
     private static Response post(String query, String authorization, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(server.tokenEndpoint() + query))
                 .header("Content-Type", "application/x-www-form-urlencoded")
