@@ -13,7 +13,6 @@ import org.springframework.boot.web.server.context.WebServerInitializedEvent;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationListener;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StringUtils;
 
 /**
  * The issuer URL, one per server and never taken from a request: {@code KEYMINT_ISSUER} when set
@@ -39,9 +38,9 @@ public class IssuerResolver implements ApplicationListener<WebServerInitializedE
     private volatile String issuer;
 
     public IssuerResolver(KeymintProperties properties, ApplicationContext context) {
-        this.configured = StringUtils.hasText(properties.issuer());
+        this.configured = properties.issuer() != null;
         this.context = context;
-        this.issuer = configured ? validated(properties.issuer().trim()) : null;
+        this.issuer = properties.issuer();
     }
 
     /** The issuer; the default one is known as soon as the web server listens, before any request. */
@@ -78,7 +77,8 @@ public class IssuerResolver implements ApplicationListener<WebServerInitializedE
                 + "in any other deployment.", issuer());
     }
 
-    static String validated(String issuer) {
+    /** The issuer as configured, without a trailing slash; refuses an unsafe one with the reason. */
+    public static String validated(String issuer) {
         URI uri;
         try {
             uri = new URI(issuer);
