@@ -75,7 +75,7 @@ public class AdminSecurityConfiguration {
                                          TokenProperties tokens, JsonMapper json) throws Exception {
         BearerTokenAuthenticationEntryPoint challenge = new BearerTokenAuthenticationEntryPoint();
         challenge.setRealmName(REALM);
-        challenge.setResourceMetadataParameterResolver(request -> issuers.issuer(request) + RESOURCE_METADATA);
+        challenge.setResourceMetadataParameterResolver(request -> issuers.issuer() + RESOURCE_METADATA);
         http.securityMatcher("/admin/**")
                 .authorizeHttpRequests(requests -> {
                     requests.requestMatchers(HttpMethod.GET, BASE + "/openapi.yaml").permitAll();

@@ -9,51 +9,37 @@ import dev.keymint.server.tokens.TokenProperties;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationManagerResolver;
 import org.springframework.security.authentication.ProviderManager;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Verifies admin tokens with resource-sdk against this server's own signing keys, in memory (no
- * HTTP to itself), requiring {@code iss} to be the issuer of the request being served and
- * {@code aud} to be the configured audience. One verifier per issuer string (with no
- * {@code KEYMINT_ISSUER} the issuer depends on the Host header), at most {@value #MAX_ISSUERS},
- * least recently used evicted. Thread-safe.
+ * HTTP to itself), requiring {@code iss} to be this server's issuer ({@link IssuerResolver}) and
+ * {@code aud} to be the configured audience. The verifier is built on the first admin request:
+ * the default issuer names the port the server listens on, known only once it listens.
+ * Thread-safe.
  */
 final class AdminTokenVerifiers implements AuthenticationManagerResolver<HttpServletRequest> {
 
-    static final int MAX_ISSUERS = 32;
     /** The verifier needs a URL to name its key source; the fetcher below never uses it. */
     private static final URI IN_MEMORY_JWKS = URI.create("https://in-memory.keymint.invalid/jwks");
 
-    private final IssuerResolver issuers;
-    private final JwksFetcher ownKeys;
-    private final String audience;
-    private final Map<String, AuthenticationManager> managers = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, AuthenticationManager> eldest) {
-            return size() > MAX_ISSUERS;
-        }
-    };
+    private final SingletonSupplier<AuthenticationManager> manager;
 
     AdminTokenVerifiers(IssuerResolver issuers, SigningKeys signingKeys, TokenProperties tokens) {
-        this.issuers = issuers;
-        this.ownKeys = uri -> JwksFetcher.Fetched.of(signingKeys.jwks().json(), Duration.ofSeconds(10));
-        this.audience = tokens.audience();
+        JwksFetcher ownKeys = uri -> JwksFetcher.Fetched.of(signingKeys.jwks().json(), Duration.ofSeconds(10));
+        this.manager = SingletonSupplier.of(() -> manager(issuers.issuer(), ownKeys, tokens.audience()));
     }
 
     @Override
     public AuthenticationManager resolve(HttpServletRequest request) {
-        String issuer = issuers.issuer(request);
-        synchronized (managers) {
-            return managers.computeIfAbsent(issuer, this::manager);
-        }
+        return manager.obtain();
     }
 
-    private AuthenticationManager manager(String issuer) {
+    private static AuthenticationManager manager(String issuer, JwksFetcher ownKeys, String audience) {
         TokenVerifier verifier = TokenVerifier.forIssuer(issuer)
                 .jwksUri(IN_MEMORY_JWKS)
                 .fetcher(ownKeys)

@@ -2,7 +2,6 @@ package dev.keymint.server.tokens;
 
 import dev.keymint.server.signing.JwksEndpoint;
 import dev.keymint.server.signing.SigningKeys;
-import jakarta.servlet.http.HttpServletRequest;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +32,8 @@ public class AuthorizationServerMetadataEndpoint {
     }
 
     @GetMapping(path = PATH, produces = "application/json")
-    public ResponseEntity<Map<String, Object>> metadata(HttpServletRequest request) {
-        String issuer = issuers.issuer(request);
+    public ResponseEntity<Map<String, Object>> metadata() {
+        String issuer = issuers.issuer();
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("issuer", issuer);
         metadata.put("token_endpoint", issuer + TokenEndpointSecurityConfiguration.TOKEN_ENDPOINT);

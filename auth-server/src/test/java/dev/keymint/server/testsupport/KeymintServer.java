@@ -21,9 +21,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class KeymintServer implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
+    private final String configuredIssuer;
 
-    private KeymintServer(ConfigurableApplicationContext context) {
+    private KeymintServer(ConfigurableApplicationContext context, String configuredIssuer) {
         this.context = context;
+        this.configuredIssuer = configuredIssuer;
     }
 
     public static Builder onFreshDatabase() {
@@ -40,9 +42,21 @@ public final class KeymintServer implements AutoCloseable {
         return Base64.getEncoder().encodeToString(key);
     }
 
+    /** Where tests send their requests: the loopback address, not the name the issuer uses. */
     public String baseUrl() {
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return "http://127.0.0.1:" + port;
+        return "http://127.0.0.1:" + port();
+    }
+
+    /**
+     * The issuer tokens must name: {@code keymint.issuer} when the test set it, else the documented
+     * default {@code http://localhost:<port>}.
+     */
+    public String issuer() {
+        return configuredIssuer != null ? configuredIssuer : "http://localhost:" + port();
+    }
+
+    public int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
     public String tokenEndpoint() {
@@ -71,6 +85,7 @@ public final class KeymintServer implements AutoCloseable {
         private final String jdbcUrl;
         private String masterKey = newMasterKey();
         private final List<String> properties = new ArrayList<>();
+        private String issuer;
 
         private Builder(String jdbcUrl) {
             this.jdbcUrl = jdbcUrl;
@@ -82,6 +97,9 @@ public final class KeymintServer implements AutoCloseable {
         }
 
         public Builder property(String name, Object value) {
+            if (name.equals("keymint.issuer")) {
+                issuer = String.valueOf(value);
+            }
             properties.add(name + "=" + value);
             return this;
         }
@@ -107,7 +125,7 @@ public final class KeymintServer implements AutoCloseable {
             all.addAll(properties);
             // As command-line arguments they outrank application.properties, as an operator's would.
             return new KeymintServer(new SpringApplicationBuilder(KeymintApplication.class)
-                    .run(all.stream().map(property -> "--" + property).toArray(String[]::new)));
+                    .run(all.stream().map(property -> "--" + property).toArray(String[]::new)), issuer);
         }
     }
 
