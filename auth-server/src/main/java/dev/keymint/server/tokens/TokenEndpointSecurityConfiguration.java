@@ -30,6 +30,7 @@ import org.springframework.security.oauth2.server.authorization.web.authenticati
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,10 +44,13 @@ import tools.jackson.databind.json.JsonMapper;
 public class TokenEndpointSecurityConfiguration {
 
     public static final String TOKEN_ENDPOINT = "/oauth/token";
+    /** RFC 7662 introspection, on the same client authentication as the token endpoint. */
+    public static final String INTROSPECTION_ENDPOINT = "/oauth/introspect";
 
     @Bean
     AuthorizationServerSettings authorizationServerSettings(IssuerResolver issuers) {
-        AuthorizationServerSettings.Builder settings = AuthorizationServerSettings.builder().tokenEndpoint(TOKEN_ENDPOINT);
+        AuthorizationServerSettings.Builder settings = AuthorizationServerSettings.builder().tokenEndpoint(TOKEN_ENDPOINT)
+                .tokenIntrospectionEndpoint(INTROSPECTION_ENDPOINT);
         if (issuers.configured() != null) {
             settings.issuer(issuers.configured());
         }
@@ -94,11 +98,14 @@ public class TokenEndpointSecurityConfiguration {
     SecurityFilterChain tokenEndpointFilterChain(HttpSecurity http, ApiKeyCache keys, SigningKeys signingKeys,
                                                  TokenProperties tokens, LastUsedRecorder lastUsed, Clock clock,
                                                  JsonMapper json, ClientAddressResolver addresses, KeyLimiter limiter,
-                                                 UsageRecorder usage) throws Exception {
+                                                 UsageRecorder usage, OwnTokenVerifiers ownTokens) throws Exception {
         var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, addresses, limiter, usage, clock);
         var clientCredentials = new ClientCredentialsTokenProvider(new AccessTokenMinter(signingKeys, tokens, clock),
                 lastUsed, limiter, usage);
-        http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, TOKEN_ENDPOINT))
+        var introspection = new TokenIntrospectionProvider(ownTokens, clock);
+        http.securityMatcher(new OrRequestMatcher(
+                        PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, TOKEN_ENDPOINT),
+                        PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, INTROSPECTION_ENDPOINT)))
                 .oauth2AuthorizationServer(server -> server
                         .clientAuthentication(client -> client
                                 .authenticationConverters(converters -> {
@@ -121,6 +128,13 @@ public class TokenEndpointSecurityConfiguration {
                                     providers.add(clientCredentials);
                                 })
                                 .accessTokenResponseHandler(new TokenResponseWriter(json))
+                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json)))
+                        .tokenIntrospectionEndpoint(endpoint -> endpoint
+                                .authenticationProviders(providers -> {
+                                    providers.clear();
+                                    providers.add(introspection);
+                                })
+                                .introspectionResponseHandler(new IntrospectionResponseWriter(json))
                                 .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json))))
                 .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(new MissingClientAuthenticationEntryPoint(json)))
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
