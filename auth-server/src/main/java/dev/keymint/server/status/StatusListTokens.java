@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.Deflater;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes the Status List Token of each list: a JWS with header {@code typ: statuslist+jwt} and the
@@ -41,6 +43,7 @@ import java.util.zip.Deflater;
 public final class StatusListTokens {
 
     static final JOSEObjectType STATUSLIST_JWT = new JOSEObjectType("statuslist+jwt");
+    private static final Logger log = LoggerFactory.getLogger(StatusListTokens.class);
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final StatusLists lists;
@@ -87,8 +90,11 @@ public final class StatusListTokens {
     }
 
     private Served sign(String issuer, StatusLists.Snapshot list, SigningKey key, Instant now, Instant expiresAt) {
+        long started = System.nanoTime();
         String uri = StatusListIndex.uri(issuer, list.listId());
-        String lst = BASE64URL.encodeToString(compress(list.packed()));
+        byte[] compressed = compress(list.packed());
+        long compressedAt = System.nanoTime();
+        String lst = BASE64URL.encodeToString(compressed);
         Map<String, Object> statusList = new LinkedHashMap<>();
         statusList.put("bits", StatusListIndex.BITS);
         statusList.put("lst", lst);
@@ -107,6 +113,8 @@ public final class StatusListTokens {
         } catch (JOSEException e) {
             throw new IllegalStateException("Signing status list " + list.listId() + " with key " + key.kid() + " failed", e);
         }
+        log.debug("Status list {} signed: {} bytes packed, {} compressed; compress {} us, total {} us", list.listId(),
+                list.packed().length, compressed.length, (compressedAt - started) / 1000, (System.nanoTime() - started) / 1000);
         String etag = "W/\"" + digest(String.join("\n", issuer, uri, key.kid(), Long.toString(expiresAt.getEpochSecond()),
                 Long.toString(ttlSeconds), lst)) + "\"";
         return new Served(jwt.serialize(), etag, list.version(), issuer, key.kid(), expiresAt,

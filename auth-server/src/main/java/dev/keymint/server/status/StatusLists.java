@@ -170,13 +170,20 @@ public final class StatusLists implements KeyChangeFollower {
     }
 
     private void rebuild() {
+        long started = System.nanoTime();
         built = false;
         lists.clear();
         listVersions.clear();
-        JdbcStatusRepository.Read read = repository.readNonValid(0, Long.MAX_VALUE, this::put);
+        long[] notValid = new long[1];
+        JdbcStatusRepository.Read read = repository.readNonValid(0, Long.MAX_VALUE, (index, status) -> {
+            put(index, status);
+            notValid[0]++;
+        });
         ensureIndex(read.highestIndex());
         sweptThrough = read.databaseNow();
         built = true;
+        log.info("Status lists rebuilt from the database: {} list(s), {} entries not VALID, in {} ms", lists.size(),
+                notValid[0], (System.nanoTime() - started) / 1_000_000);
     }
 
     /** Under the lock. */
