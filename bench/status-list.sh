@@ -43,7 +43,7 @@ java -jar "$JAR" bootstrap --org acme --scope '*:*' --json >"$WORK/bootstrap.jso
     || { cat "$WORK/bootstrap.log" >&2; exit 1; }
 
 log "inserting $KEYS keys, revoking $PERCENT % at random"
-psql $PG_OPTS -d "$DB" -qX <<SQL
+psql $PG_OPTS -d "$DB" -qX >/dev/null <<SQL
 insert into api_keys (id, organization_id, name, secret_hash, scopes)
 select 'bench' || lpad(g::text, 11, '0'), 1, 'bench', sha256(g::text::bytea), array['read:x/**']
   from generate_series(2, $KEYS) g;
@@ -51,6 +51,7 @@ select setseed(0.42);
 update api_keys set status = 'revoked', revoked_at = now() where random() < $PERCENT / 100.0;
 vacuum analyze api_keys;
 SQL
+
 REVOKED=$(psql $PG_OPTS -d "$DB" -qAtXc "select count(*) from api_keys where status = 'revoked'")
 TOTAL=$(psql $PG_OPTS -d "$DB" -qAtXc "select count(*) from api_keys")
 
@@ -89,8 +90,8 @@ PY
 serve() {   # serve NAME CURL-ARGS...: REQUESTS sequential GETs on one connection; prints p50 p99 mean in ms
     local name=$1; shift
     local urls=()
-    for _ in $(seq 1 "$REQUESTS"); do urls+=("$BASE/oauth/status/1"); done
-    curl -s "$@" -o /dev/null -w '%{http_code} %{time_total}\n' "${urls[@]}" >"$WORK/serve-$name.txt"
+    for _ in $(seq 1 "$REQUESTS"); do urls+=(-o /dev/null "$BASE/oauth/status/1"); done
+    curl -s "$@" -w '%{http_code} %{time_total}\n' "${urls[@]}" >"$WORK/serve-$name.txt"
     python3 - "$WORK/serve-$name.txt" "$name" <<'PY'
 import sys
 rows = [line.split() for line in open(sys.argv[1])]

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -52,6 +51,8 @@ public final class StatusListTokens {
     private final long ttlSeconds;
     private final long windowSeconds;
     private final Map<Long, Served> signed = new ConcurrentHashMap<>();
+    /** One lock per existing list, so a list is signed once per change however many ask. */
+    private final Map<Long, Object> signing = new ConcurrentHashMap<>();
 
     StatusListTokens(StatusLists lists, SigningKeys signingKeys, StatusListProperties properties, Clock clock) {
         this.lists = lists;
@@ -62,8 +63,12 @@ public final class StatusListTokens {
     }
 
     /** A signed list as served, with its weak entity tag. */
-    public record Served(String jwt, String etag, long version, String issuer, String kid, Instant expiresAt,
-                         Duration maxAge) {
+    public record Served(String jwt, String etag, long version, String issuer, String kid, Instant expiresAt) {
+
+        /** Whether it may be served again for this issuer, signing key and exp window (if the list is unchanged). */
+        boolean reusableFor(String issuer, SigningKey key, Instant expiresAt) {
+            return this.issuer.equals(issuer) && kid.equals(key.kid()) && this.expiresAt.equals(expiresAt);
+        }
     }
 
     /** The list token of this list for this issuer, or empty when the list does not exist. */
@@ -72,21 +77,29 @@ public final class StatusListTokens {
         Instant expiresAt = Instant.ofEpochSecond((now.getEpochSecond() / windowSeconds + 2) * windowSeconds);
         SigningKey key = signingKeys.current();
         Served held = signed.get(listId);
-        boolean reusable = held != null && held.issuer().equals(issuer) && held.kid().equals(key.kid())
-                && held.expiresAt().equals(expiresAt);
+        boolean reusable = held != null && held.reusableFor(issuer, key, expiresAt);
         Optional<StatusLists.Snapshot> snapshot = lists.list(listId, reusable ? held.version() : -1);
         if (snapshot.isEmpty()) {
             signed.remove(listId);
             return Optional.empty();
         }
         if (snapshot.get().packed() == null) {
-            return Optional.of(held);
+            return Optional.of(held); // the list has not changed since the kept token was made
         }
-        Served made = sign(issuer, snapshot.get(), key, now, expiresAt);
-        if (made.version() >= 0) {
+        if (snapshot.get().version() < 0) {
+            return Optional.of(sign(issuer, snapshot.get(), key, now, expiresAt)); // read from the database: not kept
+        }
+        // Compressing at the highest level costs tens of milliseconds: after a change, the verifiers
+        // that ask at once wait for one of them to make the new token instead of each making it.
+        synchronized (signing.computeIfAbsent(listId, id -> new Object())) {
+            Served latest = signed.get(listId);
+            if (latest != null && latest.version() >= snapshot.get().version() && latest.reusableFor(issuer, key, expiresAt)) {
+                return Optional.of(latest);
+            }
+            Served made = sign(issuer, snapshot.get(), key, now, expiresAt);
             signed.put(listId, made);
+            return Optional.of(made);
         }
-        return Optional.of(made);
     }
 
     private Served sign(String issuer, StatusLists.Snapshot list, SigningKey key, Instant now, Instant expiresAt) {
@@ -117,8 +130,7 @@ public final class StatusListTokens {
                 list.packed().length, compressed.length, (compressedAt - started) / 1000, (System.nanoTime() - started) / 1000);
         String etag = "W/\"" + digest(String.join("\n", issuer, uri, key.kid(), Long.toString(expiresAt.getEpochSecond()),
                 Long.toString(ttlSeconds), lst)) + "\"";
-        return new Served(jwt.serialize(), etag, list.version(), issuer, key.kid(), expiresAt,
-                Duration.ofSeconds(ttlSeconds));
+        return new Served(jwt.serialize(), etag, list.version(), issuer, key.kid(), expiresAt);
     }
 
     /** ZLIB (RFC 1950) framing around DEFLATE at the highest compression, as the draft recommends. */

@@ -34,8 +34,9 @@ import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Wires Spring Security's authorization server for the one thing Keymint serves with it:
- * {@code POST /oauth/token} with the client-credentials grant, authenticated by API key. Every
+ * Wires Spring Security's authorization server for what Keymint serves with it:
+ * {@code POST /oauth/token} with the client-credentials grant, and {@code POST /oauth/introspect}
+ * (RFC 7662, {@link TokenIntrospectionProvider}), both authenticated by API key. Every
  * other grant is {@code unsupported_grant_type}; every other client authentication method is
  * ignored; nothing is stored per token; no session is created.
  */
