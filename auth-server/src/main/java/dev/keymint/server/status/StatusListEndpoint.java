@@ -15,6 +15,7 @@ import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.bind.annotation.CrossOrigin;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -69,7 +70,7 @@ public class StatusListEndpoint {
         Optional<StatusListTokens.Served> served;
         try {
             served = tokens.serve(issuers.issuer(request), Long.parseLong(listId));
-        } catch (DataAccessException e) {
+        } catch (DataAccessException | TransactionException e) {
             log.warn("Cannot serve status list {}: {}", listId, e.getMessage());
             return unavailable();
         }
@@ -90,7 +91,7 @@ public class StatusListEndpoint {
         long count;
         try {
             count = lists.listCount();
-        } catch (DataAccessException e) {
+        } catch (DataAccessException | TransactionException e) {
             log.warn("Cannot list the status lists: {}", e.getMessage());
             return unavailable();
         }

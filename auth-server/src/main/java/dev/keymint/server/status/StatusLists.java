@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.transaction.TransactionException;
 
 /**
  * Every status list, in memory, packed as served (2 bits per entry, least significant bits first).
@@ -63,7 +64,8 @@ public final class StatusLists implements KeyChangeFollower {
      * The list with this 1-based id, or empty when no status index in it has been given out.
      *
      * @param heldVersion the version the caller holds (its entries are not copied again), or -1
-     * @throws DataAccessException when memory may not answer and the database cannot
+     * @throws DataAccessException or {@link TransactionException} when memory may not answer and the
+     *                             database cannot
      */
     Optional<Snapshot> list(long listId, long heldVersion) {
         if (listId < 1 || listId > Long.MAX_VALUE / StatusListIndex.SIZE) {
@@ -163,7 +165,7 @@ public final class StatusLists implements KeyChangeFollower {
                 JdbcStatusRepository.Read read = repository.readExpiredSince(sweptThrough, this::put);
                 sweptThrough = read.databaseNow();
                 ensureIndex(read.highestIndex());
-            } catch (DataAccessException e) {
+            } catch (DataAccessException | TransactionException e) {
                 log.debug("Could not look for newly expired keys: {}", e.getMessage());
             }
         }
