@@ -1,37 +1,30 @@
 package dev.keymint.server.admin;
 
-import dev.keymint.sdk.JwksFetcher;
-import dev.keymint.sdk.TokenVerifier;
 import dev.keymint.sdk.spring.KeymintJwtDecoder;
-import dev.keymint.server.signing.SigningKeys;
-import dev.keymint.server.tokens.IssuerResolver;
-import dev.keymint.server.tokens.TokenProperties;
+import dev.keymint.server.tokens.OwnTokenVerifiers;
 import jakarta.servlet.http.HttpServletRequest;
-import java.net.URI;
-import java.time.Duration;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationManagerResolver;
 import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.oauth2.jwt.BadJwtException;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
 import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Verifies admin tokens with resource-sdk against this server's own signing keys, in memory (no
- * HTTP to itself), requiring {@code iss} to be this server's issuer ({@link IssuerResolver}) and
- * {@code aud} to be the configured audience. The verifier is built on the first admin request:
- * the default issuer names the port the server listens on, known only once it listens.
- * Thread-safe.
+ * HTTP to itself), requiring {@code iss} to be this server's issuer and {@code aud} to be the
+ * configured audience ({@link OwnTokenVerifiers}); then refuses, on every request, a token whose
+ * API key is no longer active or whose signing key is no longer published. Built on the first
+ * admin request (the default issuer is known once the server listens). Thread-safe.
  */
 final class AdminTokenVerifiers implements AuthenticationManagerResolver<HttpServletRequest> {
 
-    /** The verifier needs a URL to name its key source; the fetcher below never uses it. */
-    private static final URI IN_MEMORY_JWKS = URI.create("https://in-memory.keymint.invalid/jwks");
-
     private final SingletonSupplier<AuthenticationManager> manager;
 
-    AdminTokenVerifiers(IssuerResolver issuers, SigningKeys signingKeys, TokenProperties tokens) {
-        JwksFetcher ownKeys = uri -> JwksFetcher.Fetched.of(signingKeys.jwks().json(), Duration.ofSeconds(10));
-        this.manager = SingletonSupplier.of(() -> manager(issuers.issuer(), ownKeys, tokens.audience()));
+    AdminTokenVerifiers(OwnTokenVerifiers ownTokens) {
+        this.manager = SingletonSupplier.of(() -> manager(ownTokens));
     }
 
     @Override
@@ -39,14 +32,16 @@ final class AdminTokenVerifiers implements AuthenticationManagerResolver<HttpSer
         return manager.obtain();
     }
 
-    private static AuthenticationManager manager(String issuer, JwksFetcher ownKeys, String audience) {
-        TokenVerifier verifier = TokenVerifier.forIssuer(issuer)
-                .jwksUri(IN_MEMORY_JWKS)
-                .fetcher(ownKeys)
-                .audience(audience)
-                .cacheLifetime(Duration.ofSeconds(1), Duration.ofMinutes(1))
-                .minRefreshInterval(Duration.ofSeconds(1))
-                .build();
-        return new ProviderManager(new JwtAuthenticationProvider(new KeymintJwtDecoder(verifier)));
+    private static AuthenticationManager manager(OwnTokenVerifiers ownTokens) {
+        JwtDecoder verified = new KeymintJwtDecoder(ownTokens.verifier());
+        JwtDecoder live = token -> {
+            Jwt jwt = verified.decode(token);
+            ownTokens.whyNotLive(jwt.getClaimAsString("client_id"), (String) jwt.getHeaders().get("kid"))
+                    .ifPresent(reason -> {
+                        throw new BadJwtException(reason);
+                    });
+            return jwt;
+        };
+        return new ProviderManager(new JwtAuthenticationProvider(live));
     }
 }

@@ -15,6 +15,7 @@ import java.util.List;
  * @param allowedCidrs     where the key may be used from; empty means anywhere
  * @param rateLimitPerMinute token requests allowed in any rolling 60 seconds, or null for no limit
  * @param quota            tokens that may be issued per period, or null for no quota
+ * @param statusIndex      the key's entry in the Token Status Lists, shared by all its tokens; never reused
  */
 public record ApiKey(
         String id,
@@ -32,7 +33,8 @@ public record ApiKey(
         List<CidrRange> allowedCidrs,
         Integer rateLimitPerMinute,
         Quota quota,
-        Instant revokedAt) {
+        Instant revokedAt,
+        long statusIndex) {
 
     public ApiKey {
         scopes = List.copyOf(scopes);

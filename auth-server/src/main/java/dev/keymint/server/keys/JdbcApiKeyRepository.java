@@ -21,7 +21,7 @@ public class JdbcApiKeyRepository {
             select k.id, k.organization_id, o.slug, k.name, k.secret_hash, k.scopes, k.status,
                    k.team, k.owner, k.expires_at, k.created_at, k.last_used_at,
                    k.allowed_cidrs::text[] as allowed_cidrs, k.rate_limit_per_minute, k.quota_limit, k.quota_period,
-                   k.revoked_at
+                   k.revoked_at, k.status_index
               from api_keys k
               join organizations o on o.id = k.organization_id
             """;
@@ -206,7 +206,8 @@ public class JdbcApiKeyRepository {
                 cidrs,
                 rateLimitPerMinute,
                 quota,
-                instant(rs.getTimestamp("revoked_at")));
+                instant(rs.getTimestamp("revoked_at")),
+                rs.getLong("status_index"));
     }
 
     private static String[] cidrs(List<CidrRange> ranges) {

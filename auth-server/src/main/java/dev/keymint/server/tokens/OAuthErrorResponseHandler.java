@@ -17,8 +17,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes token-endpoint errors as RFC 6749 §5.2 JSON: 401 with {@code WWW-Authenticate} for
- * {@code invalid_client}, 429 with {@code Retry-After} for {@code rate_limited} and
- * {@code quota_exceeded}, 503 when the key store is down, 400 otherwise; never cached.
+ * {@code invalid_client}, 403 for {@code insufficient_scope} (introspection without its scope), 429
+ * with {@code Retry-After} for {@code rate_limited} and {@code quota_exceeded}, 503 when the key store is down, 400 otherwise; never cached.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
  */
@@ -58,6 +58,7 @@ final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
     void write(HttpServletResponse response, OAuth2Error error, Duration retryAfter) throws IOException {
         int status = switch (error.getErrorCode()) {
             case OAuth2ErrorCodes.INVALID_CLIENT -> HttpServletResponse.SC_UNAUTHORIZED;
+            case OAuth2ErrorCodes.INSUFFICIENT_SCOPE -> HttpServletResponse.SC_FORBIDDEN;
             case LimitExceededException.RATE_LIMITED, LimitExceededException.QUOTA_EXCEEDED -> 429;
             case OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE -> HttpServletResponse.SC_SERVICE_UNAVAILABLE;
             case OAuth2ErrorCodes.SERVER_ERROR -> HttpServletResponse.SC_INTERNAL_SERVER_ERROR;

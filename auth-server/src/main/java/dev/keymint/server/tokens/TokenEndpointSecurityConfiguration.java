@@ -30,11 +30,13 @@ import org.springframework.security.oauth2.server.authorization.web.authenticati
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Wires Spring Security's authorization server for the one thing Keymint serves with it:
- * {@code POST /oauth/token} with the client-credentials grant, authenticated by API key. Every
+ * Wires Spring Security's authorization server for what Keymint serves with it:
+ * {@code POST /oauth/token} with the client-credentials grant, and {@code POST /oauth/introspect}
+ * (RFC 7662, {@link TokenIntrospectionProvider}), both authenticated by API key. Every
  * other grant is {@code unsupported_grant_type}; every other client authentication method is
  * ignored, and two at once are refused; nothing is stored per token; no session is created.
  */
@@ -43,6 +45,8 @@ import tools.jackson.databind.json.JsonMapper;
 public class TokenEndpointSecurityConfiguration {
 
     public static final String TOKEN_ENDPOINT = "/oauth/token";
+    /** RFC 7662 introspection, on the same client authentication as the token endpoint. */
+    public static final String INTROSPECTION_ENDPOINT = "/oauth/introspect";
 
     /**
      * No issuer here: the authorization server would then derive one per request from the Host
@@ -51,7 +55,8 @@ public class TokenEndpointSecurityConfiguration {
      */
     @Bean
     AuthorizationServerSettings authorizationServerSettings() {
-        return AuthorizationServerSettings.builder().tokenEndpoint(TOKEN_ENDPOINT).build();
+        return AuthorizationServerSettings.builder().tokenEndpoint(TOKEN_ENDPOINT)
+                .tokenIntrospectionEndpoint(INTROSPECTION_ENDPOINT).build();
     }
 
     /**
@@ -117,11 +122,14 @@ public class TokenEndpointSecurityConfiguration {
                                                  SigningKeys signingKeys,
                                                  TokenProperties tokens, LastUsedRecorder lastUsed, Clock clock,
                                                  JsonMapper json, ClientAddressResolver addresses, KeyLimiter limiter,
-                                                 UsageRecorder usage) throws Exception {
+                                                 UsageRecorder usage, OwnTokenVerifiers ownTokens) throws Exception {
         var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, addresses, limiter, usage, clock);
         var clientCredentials = new ClientCredentialsTokenProvider(issuers, new AccessTokenMinter(signingKeys, tokens, clock),
                 lastUsed, limiter, usage);
-        http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, TOKEN_ENDPOINT))
+        var introspection = new TokenIntrospectionProvider(issuers, ownTokens, clock);
+        http.securityMatcher(new OrRequestMatcher(
+                        PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, TOKEN_ENDPOINT),
+                        PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, INTROSPECTION_ENDPOINT)))
                 .oauth2AuthorizationServer(server -> server
                         .clientAuthentication(client -> client
                                 .authenticationConverters(converters -> {
@@ -143,6 +151,13 @@ public class TokenEndpointSecurityConfiguration {
                                     providers.add(clientCredentials);
                                 })
                                 .accessTokenResponseHandler(new TokenResponseWriter(json))
+                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json)))
+                        .tokenIntrospectionEndpoint(endpoint -> endpoint
+                                .authenticationProviders(providers -> {
+                                    providers.clear();
+                                    providers.add(introspection);
+                                })
+                                .introspectionResponseHandler(new IntrospectionResponseWriter(json))
                                 .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json))))
                 .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(new MissingClientAuthenticationEntryPoint(json)))
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
