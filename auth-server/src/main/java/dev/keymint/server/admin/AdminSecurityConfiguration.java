@@ -2,9 +2,8 @@ package dev.keymint.server.admin;
 
 import static dev.keymint.sdk.spring.KeymintAuthorization.require;
 
-import dev.keymint.server.signing.SigningKeys;
 import dev.keymint.server.tokens.IssuerResolver;
-import dev.keymint.server.tokens.TokenProperties;
+import dev.keymint.server.tokens.OwnTokenVerifiers;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -73,11 +72,11 @@ public class AdminSecurityConfiguration {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE + 10)
-    SecurityFilterChain adminFilterChain(HttpSecurity http, IssuerResolver issuers, SigningKeys signingKeys,
-                                         TokenProperties tokens, JsonMapper json) throws Exception {
+    SecurityFilterChain adminFilterChain(HttpSecurity http, IssuerResolver issuers, OwnTokenVerifiers ownTokens,
+                                         JsonMapper json) throws Exception {
         BearerTokenAuthenticationEntryPoint challenge = new BearerTokenAuthenticationEntryPoint();
         challenge.setRealmName(REALM);
-        challenge.setResourceMetadataParameterResolver(request -> issuers.issuer(request) + RESOURCE_METADATA);
+        challenge.setResourceMetadataParameterResolver(request -> issuers.issuer() + RESOURCE_METADATA);
         http.securityMatcher("/admin/**")
                 .authorizeHttpRequests(requests -> {
                     requests.requestMatchers(HttpMethod.GET, BASE + "/openapi.yaml").permitAll();
@@ -86,7 +85,7 @@ public class AdminSecurityConfiguration {
                     requests.anyRequest().authenticated();
                 })
                 .oauth2ResourceServer(resourceServer -> resourceServer
-                        .authenticationManagerResolver(new AdminTokenVerifiers(issuers, signingKeys, tokens))
+                        .authenticationManagerResolver(new AdminTokenVerifiers(ownTokens))
                         .authenticationEntryPoint((request, response, exception) -> {
                             challenge.commence(request, response, exception);
                             writeProblem(json, response, HttpStatus.UNAUTHORIZED, "unauthorized", "Unauthorized",

@@ -178,7 +178,8 @@ class KeyAdministration {
     private static ApiKey withOverBudgetUntil(ApiKey key, Instant until) {
         return new ApiKey(key.id(), key.organizationId(), key.organizationSlug(), key.name(), key.secretDigest(),
                 key.scopes(), key.status(), key.team(), key.owner(), key.expiresAt(), key.createdAt(), key.lastUsedAt(),
-                key.allowedCidrs(), key.rateLimitPerMinute(), key.quota(), key.revokedAt(), key.apiLimits(), until);
+                key.allowedCidrs(), key.rateLimitPerMinute(), key.quota(), key.revokedAt(), key.statusIndex(), key.apiLimits(),
+                until);
     }
 
     private ApiKey find(AdminCaller caller, String id, boolean forUpdate) {

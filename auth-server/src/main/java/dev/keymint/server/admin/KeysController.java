@@ -148,7 +148,7 @@ class KeysController {
                 body.has("allowed_cidrs") ? cidrs : key.allowedCidrs(),
                 body.has("rate_limit_per_minute") ? (rate == null ? null : rate.intValue()) : key.rateLimitPerMinute(),
                 body.has("quota") ? quota : key.quota(),
-                key.revokedAt(),
+                key.revokedAt(), key.statusIndex(),
                 apiLimits.applyTo(key.apiLimits()),
                 key.overBudgetUntil()));
         return KeyViews.view(updated, now);

@@ -1,7 +1,6 @@
 package dev.keymint.server.admin;
 
 import dev.keymint.server.tokens.IssuerResolver;
-import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,8 +30,8 @@ class ProtectedResourceMetadataEndpoint {
     }
 
     @GetMapping(AdminSecurityConfiguration.RESOURCE_METADATA)
-    ResponseEntity<Map<String, Object>> metadata(HttpServletRequest request) {
-        String issuer = issuers.issuer(request);
+    ResponseEntity<Map<String, Object>> metadata() {
+        String issuer = issuers.issuer();
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("resource", issuer + AdminSecurityConfiguration.BASE);
         metadata.put("authorization_servers", List.of(issuer));

@@ -15,6 +15,7 @@ import java.util.List;
  * @param allowedCidrs     where the key may be used from; empty means anywhere
  * @param rateLimitPerMinute token requests allowed in any rolling 60 seconds, or null for no limit
  * @param quota            tokens that may be issued per period, or null for no quota
+ * @param statusIndex      the key's entry in the Token Status Lists, shared by all its tokens; never reused
  * @param apiLimits        API requests per minute and budgets on the usage resource servers report
  * @param overBudgetUntil  while before this, reports showed a budget spent: the key is refused; null if never
  */
@@ -35,6 +36,7 @@ public record ApiKey(
         Integer rateLimitPerMinute,
         Quota quota,
         Instant revokedAt,
+        long statusIndex,
         ApiRequestLimits apiLimits,
         Instant overBudgetUntil) {
 

@@ -22,7 +22,7 @@ public class JdbcApiKeyRepository {
             select k.id, k.organization_id, o.slug, k.name, k.secret_hash, k.scopes, k.status,
                    k.team, k.owner, k.expires_at, k.created_at, k.last_used_at,
                    k.allowed_cidrs::text[] as allowed_cidrs, k.rate_limit_per_minute, k.quota_limit, k.quota_period,
-                   k.revoked_at, k.api_requests_per_minute, k.request_budget, k.request_budget_period,
+                   k.revoked_at, k.status_index, k.api_requests_per_minute, k.request_budget, k.request_budget_period,
                    k.cost_budget, k.cost_budget_period, k.over_budget_until
               from api_keys k
               join organizations o on o.id = k.organization_id
@@ -254,6 +254,7 @@ public class JdbcApiKeyRepository {
                 rateLimitPerMinute,
                 quota,
                 instant(rs.getTimestamp("revoked_at")),
+                rs.getLong("status_index"),
                 apiLimits(rs),
                 instant(rs.getTimestamp("over_budget_until")));
     }

@@ -32,8 +32,9 @@ class KeyCacheConfiguration {
     @Bean
     @ConditionalOnWebApplication
     @ConditionalOnBooleanProperty(name = "keymint.keys.cache.enabled", matchIfMissing = true)
-    KeyChangeListener keyChangeListener(DataSource dataSource, ApiKeyCache cache, KeyCacheProperties properties) {
-        return new KeyChangeListener(dataSource, cache, properties);
+    KeyChangeListener keyChangeListener(DataSource dataSource, ApiKeyCache cache,
+                                        ObjectProvider<KeyChangeFollower> followers, KeyCacheProperties properties) {
+        return new KeyChangeListener(dataSource, cache, followers.orderedStream().toList(), properties);
     }
 
     @Bean

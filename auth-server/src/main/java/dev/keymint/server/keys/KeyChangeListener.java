@@ -8,7 +8,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.OffsetDateTime;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
@@ -43,6 +46,7 @@ final class KeyChangeListener implements SmartLifecycle {
 
     private final DataSource dataSource;
     private final ApiKeyCache cache;
+    private final List<KeyChangeFollower> followers;
     private final double leaseSeconds;
     private final int heartbeatMillis;
     private final int networkTimeoutMillis;
@@ -50,9 +54,11 @@ final class KeyChangeListener implements SmartLifecycle {
     private volatile Thread thread;
     private volatile Connection connection;
 
-    KeyChangeListener(DataSource dataSource, ApiKeyCache cache, KeyCacheProperties properties) {
+    KeyChangeListener(DataSource dataSource, ApiKeyCache cache, List<KeyChangeFollower> followers,
+                      KeyCacheProperties properties) {
         this.dataSource = dataSource;
         this.cache = cache;
+        this.followers = List.copyOf(followers);
         this.leaseSeconds = properties.lease().toNanos() / 1e9;
         this.heartbeatMillis = (int) Math.max(1, properties.heartbeat().toMillis());
         this.networkTimeoutMillis = (int) Math.max(1000, properties.lease().toMillis() * 2);
@@ -75,7 +81,7 @@ final class KeyChangeListener implements SmartLifecycle {
     public synchronized void stop() {
         Thread listener = thread;
         thread = null;
-        cache.unconfirmed();
+        unconfirmed();
         if (listener != null) {
             abort(connection);
             listener.interrupt(); // when it is waiting to reconnect instead
@@ -85,7 +91,7 @@ final class KeyChangeListener implements SmartLifecycle {
                 Thread.currentThread().interrupt();
             }
         }
-        cache.unconfirmed();
+        unconfirmed();
         withdraw();
     }
 
@@ -118,7 +124,7 @@ final class KeyChangeListener implements SmartLifecycle {
                     statement.execute("listen " + CHANNEL);
                     statement.execute("delete from key_cache_instances where lease_until < now() - interval '1 day'");
                 }
-                cache.forgetAll(); // whatever changed while nobody listened is unknown
+                forgetAll(); // whatever changed while nobody listened is unknown
                 if (failures > 0) {
                     log.info("Listening for API key changes again; keys are served from memory");
                     failures = 0;
@@ -132,7 +138,7 @@ final class KeyChangeListener implements SmartLifecycle {
                     stopListening(listening);
                 }
             } catch (SQLException | RuntimeException e) {
-                cache.unconfirmed();
+                unconfirmed();
                 if (!mayRun()) {
                     return;
                 }
@@ -187,7 +193,8 @@ final class KeyChangeListener implements SmartLifecycle {
     private void confirm(Connection listening, PGConnection notifications) throws SQLException {
         if (!cache.answeringFromMemory()) {
             // The lease lapsed (a slow round trip): admin changes may have stopped waiting for this
-            // instance, so nothing remembered before now may be trusted.
+            // instance, so nothing remembered before now may be trusted. (Followers need no rebuild:
+            // the connection still delivers every announcement, in order, before the next confirmation.)
             cache.forgetAll();
         }
         long sentAt = System.nanoTime();
@@ -214,6 +221,7 @@ final class KeyChangeListener implements SmartLifecycle {
         apply(notifications.getNotifications());
         if (mayRun()) {
             cache.confirmed(sentAt);
+            followers.forEach(follower -> follower.confirmed(sentAt));
         }
     }
 
@@ -221,14 +229,30 @@ final class KeyChangeListener implements SmartLifecycle {
         if (announced == null) {
             return;
         }
+        Set<String> changed = new HashSet<>();
         for (PGNotification notification : announced) {
             String keyId = notification.getParameter();
             if (EVERY_KEY.equals(keyId)) {
-                cache.forgetAll();
+                forgetAll();
+                changed.clear();
             } else if (!KeyChangeBarrier.SYNC.equals(keyId)) {
                 cache.forget(keyId);
+                changed.add(keyId);
             }
         }
+        if (!changed.isEmpty()) {
+            followers.forEach(follower -> follower.keysChanged(changed));
+        }
+    }
+
+    private void forgetAll() {
+        cache.forgetAll();
+        followers.forEach(KeyChangeFollower::allKeysChanged);
+    }
+
+    private void unconfirmed() {
+        cache.unconfirmed();
+        followers.forEach(KeyChangeFollower::unconfirmed);
     }
 
     /** A pooled connection (when the pool gave no way to open one of our own) must not go back listening. */

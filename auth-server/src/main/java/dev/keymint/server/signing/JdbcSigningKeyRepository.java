@@ -4,7 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -24,6 +26,11 @@ class JdbcSigningKeyRepository {
     /** Call inside a transaction: held until it ends. */
     void lock() {
         jdbc.sql("select pg_advisory_xact_lock(:lock)").param("lock", SIGNING_KEYS_LOCK).query().singleRow();
+    }
+
+    /** Only the kids: a cheap, frequent look for keys removed by another instance. */
+    Set<String> kids() {
+        return new HashSet<>(jdbc.sql("select kid from signing_keys").query(String.class).list());
     }
 
     List<SigningKeyRow> findAll() {

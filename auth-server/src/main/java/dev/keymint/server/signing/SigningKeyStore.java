@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Lazy;
@@ -141,6 +142,10 @@ public class SigningKeyStore {
 
     List<SigningKeyRow> findAll() {
         return repository.findAll();
+    }
+
+    Set<String> kids() {
+        return repository.kids();
     }
 
     Decrypted decrypt(SigningKeyRow row) {

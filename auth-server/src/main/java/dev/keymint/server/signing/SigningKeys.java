@@ -9,6 +9,8 @@ import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -20,6 +22,11 @@ import org.springframework.stereotype.Component;
  * JWKS ({@code next}, {@code current} and {@code retired} keys). PostgreSQL is the source of truth;
  * each instance re-reads it every {@code keymint.signing.refresh-interval} to follow rotations
  * made by others, so neither signing nor the JWKS endpoint reads the database per request.
+ *
+ * <p>A removed key (an emergency rotation deletes the compromised one) is followed faster: every
+ * {@code keymint.signing.removal-check-interval} (default 500 ms) an instance reads just the kids,
+ * and refreshes when one it publishes is gone, so Keymint's own verifiers ({@link #publishes}) stop
+ * accepting the compromised key within a second on every instance.
  */
 @Component
 @ConditionalOnWebApplication
@@ -45,6 +52,25 @@ public class SigningKeys {
         return state.jwks;
     }
 
+    /** Whether this kid is in the published JWKS now (a token it signed may still be accepted). */
+    public boolean publishes(String kid) {
+        return state.kids.contains(kid);
+    }
+
+    /** Refreshes at once when another instance removed a key this one still publishes. */
+    @Scheduled(fixedDelayString = "${keymint.signing.removal-check-interval:500ms}",
+            initialDelayString = "${keymint.signing.removal-check-interval:500ms}")
+    public void followRemovals() {
+        Set<String> published = state.kids;
+        try {
+            if (!store.kids().containsAll(published)) {
+                refresh();
+            }
+        } catch (RuntimeException e) {
+            log.debug("Could not look for removed signing keys: {}", e.getMessage());
+        }
+    }
+
     /** Follows changes made by any instance. A failed refresh keeps the last good state. */
     @Scheduled(fixedDelayString = "${keymint.signing.refresh-interval:10s}",
             initialDelayString = "${keymint.signing.refresh-interval:10s}")
@@ -68,7 +94,8 @@ public class SigningKeys {
         SigningKey signingKey = previous != null && previous.current.kid().equals(current.kid())
                 ? previous.current
                 : signer(current);
-        return new State(signingKey, new PublishedJwks(json, etag(json)), published.size());
+        Set<String> kids = rows.stream().map(SigningKeyRow::kid).collect(Collectors.toUnmodifiableSet());
+        return new State(signingKey, new PublishedJwks(json, etag(json)), published.size(), kids);
     }
 
     private SigningKey signer(SigningKeyRow row) {
@@ -98,6 +125,6 @@ public class SigningKeys {
         }
     }
 
-    private record State(SigningKey current, PublishedJwks jwks, int publishedCount) {
+    private record State(SigningKey current, PublishedJwks jwks, int publishedCount, Set<String> kids) {
     }
 }

@@ -9,6 +9,7 @@ import dev.keymint.sdk.Scopes;
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.signing.SigningKey;
 import dev.keymint.server.signing.SigningKeys;
+import dev.keymint.server.status.StatusListIndex;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -16,15 +17,22 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Signs JWT access tokens following the JWT profile for OAuth 2.0 access tokens: header
  * {@code typ: at+jwt} and {@code kid}; claims {@code iss}, {@code sub} and {@code client_id} (the
  * key id), {@code aud}, {@code org}, {@code team} when the key has one, {@code scope}
- * (space-separated), {@code iat}, {@code nbf}, {@code exp}, {@code jti}, and
- * {@code api_requests_per_minute} when the key has that limit.
+ * (space-separated), {@code iat}, {@code nbf}, {@code exp}, {@code jti}, {@code status}: the key's
+ * entry in a Token Status List, shared by every token of the key, and {@code api_requests_per_minute}
+ * when the key has that limit.
+ *
+ * <p>{@code exp} is {@code iat} + ttl, or the key's {@code expires_at} (to the second below) when that
+ * comes first: a token never outlives its key.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-2">RFC 9068 §2</a>
+ * @see <a href="https://datatracker.ietf.org/doc/draft-ietf-oauth-status-list/">Token Status List §6.1</a>
  */
 final class AccessTokenMinter {
 
@@ -47,6 +55,9 @@ final class AccessTokenMinter {
     MintedToken mint(String issuer, ApiKey key, Scopes scopes) {
         Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = issuedAt.plus(ttl);
+        if (key.expiresAt() != null && key.expiresAt().isBefore(expiresAt)) {
+            expiresAt = key.expiresAt().truncatedTo(ChronoUnit.SECONDS);
+        }
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
                 .subject(key.id())
@@ -57,7 +68,8 @@ final class AccessTokenMinter {
                 .issueTime(Date.from(issuedAt))
                 .notBeforeTime(Date.from(issuedAt))
                 .expirationTime(Date.from(expiresAt))
-                .jwtID(newJti());
+                .jwtID(newJti())
+                .claim("status", status(issuer, key.statusIndex()));
         if (key.team() != null) {
             claims.claim("team", key.team());
         }
@@ -74,6 +86,13 @@ final class AccessTokenMinter {
             throw new IllegalStateException("Signing with key " + signingKey.kid() + " failed", e);
         }
         return new MintedToken(jwt.serialize(), issuedAt, expiresAt);
+    }
+
+    private static Map<String, Object> status(String issuer, long statusIndex) {
+        Map<String, Object> statusList = new LinkedHashMap<>();
+        statusList.put("idx", StatusListIndex.idx(statusIndex));
+        statusList.put("uri", StatusListIndex.uri(issuer, StatusListIndex.listId(statusIndex)));
+        return Map.of("status_list", statusList);
     }
 
     private String newJti() {

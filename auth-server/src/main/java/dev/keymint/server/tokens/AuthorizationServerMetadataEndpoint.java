@@ -2,7 +2,7 @@ package dev.keymint.server.tokens;
 
 import dev.keymint.server.signing.JwksEndpoint;
 import dev.keymint.server.signing.SigningKeys;
-import jakarta.servlet.http.HttpServletRequest;
+import dev.keymint.server.status.StatusListIndex;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +14,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * OAuth 2.0 Authorization Server Metadata, describing exactly what Keymint does: the
- * client-credentials grant with {@code client_secret_basic} or {@code client_secret_post}.
+ * client-credentials grant with {@code client_secret_basic} or {@code client_secret_post}, token
+ * introspection (RFC 7662), and the Token Status List aggregation endpoint that lists every status list.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-3">RFC 8414 §3</a>
  */
@@ -33,8 +34,8 @@ public class AuthorizationServerMetadataEndpoint {
     }
 
     @GetMapping(path = PATH, produces = "application/json")
-    public ResponseEntity<Map<String, Object>> metadata(HttpServletRequest request) {
-        String issuer = issuers.issuer(request);
+    public ResponseEntity<Map<String, Object>> metadata() {
+        String issuer = issuers.issuer();
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("issuer", issuer);
         metadata.put("token_endpoint", issuer + TokenEndpointSecurityConfiguration.TOKEN_ENDPOINT);
@@ -43,6 +44,9 @@ public class AuthorizationServerMetadataEndpoint {
         metadata.put("token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
         metadata.put("response_types_supported", List.of());
         metadata.put("access_token_signing_alg_values_supported", List.of(signingKeys.current().algorithm().getName()));
+        metadata.put("introspection_endpoint", issuer + TokenEndpointSecurityConfiguration.INTROSPECTION_ENDPOINT);
+        metadata.put("introspection_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        metadata.put("status_list_aggregation_endpoint", issuer + StatusListIndex.PATH);
         return ResponseEntity.ok().cacheControl(CacheControl.noCache()).body(metadata);
     }
 }

@@ -28,7 +28,6 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.authentication.OAuth2ClientCredentialsAuthenticationToken;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClient;
-import org.springframework.security.oauth2.server.authorization.context.AuthorizationServerContextHolder;
 
 /**
  * The client-credentials grant: decides the token's scopes and mints it. Unlike the stock
@@ -47,14 +46,16 @@ final class ClientCredentialsTokenProvider implements AuthenticationProvider {
     private static final Duration NO_RESET_RETRY = Duration.ofHours(1);
     private static final String ERROR_URI = "https://www.rfc-editor.org/rfc/rfc6749#section-5.2";
 
+    private final IssuerResolver issuers;
     private final AccessTokenMinter minter;
     private final LastUsedRecorder lastUsed;
     private final KeyLimiter limiter;
     private final UsageRecorder usage;
     private final Clock clock;
 
-    ClientCredentialsTokenProvider(AccessTokenMinter minter, LastUsedRecorder lastUsed, KeyLimiter limiter,
-                                   UsageRecorder usage, Clock clock) {
+    ClientCredentialsTokenProvider(IssuerResolver issuers, AccessTokenMinter minter, LastUsedRecorder lastUsed,
+                                   KeyLimiter limiter, UsageRecorder usage, Clock clock) {
+        this.issuers = issuers;
         this.clock = clock;
         this.minter = minter;
         this.lastUsed = lastUsed;
@@ -93,8 +94,7 @@ final class ClientCredentialsTokenProvider implements AuthenticationProvider {
             throw new LimitExceededException(LimitExceededException.QUOTA_EXCEEDED, "The API key has used its quota of "
                     + key.quota().limit() + " tokens per " + key.quota().period().databaseValue(), wait.get());
         }
-        String issuer = AuthorizationServerContextHolder.getContext().getIssuer();
-        MintedToken token = minter.mint(issuer, key, scopes);
+        MintedToken token = minter.mint(issuers.issuer(), key, scopes);
         lastUsed.used(key.id(), token.issuedAt());
         usage.record(key.organizationId(), key.id(), UsageOutcome.ISSUED, token.issuedAt());
         Set<String> scopeNames = new LinkedHashSet<>();

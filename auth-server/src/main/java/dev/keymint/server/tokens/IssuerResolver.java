@@ -1,52 +1,120 @@
 package dev.keymint.server.tokens;
 
 import dev.keymint.server.KeymintProperties;
-import jakarta.servlet.http.HttpServletRequest;
+import java.net.InetAddress;
 import java.net.URI;
-import org.springframework.security.web.util.UrlUtils;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.server.context.WebServerInitializedEvent;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.stereotype.Component;
-import org.springframework.util.StringUtils;
-import org.springframework.web.util.UriComponentsBuilder;
 
 /**
- * The issuer URL: {@code KEYMINT_ISSUER} when set (what production should do), otherwise the
- * scheme, host, port and context path of the request. The metadata document, the token's
- * {@code iss} and the endpoint URLs all come from here, so they always agree.
+ * The issuer URL, one per server and never taken from a request: {@code KEYMINT_ISSUER} when set
+ * (what production must do), otherwise {@code http://localhost:<the port the server listens on>},
+ * announced with a warning at startup. The metadata document, the tokens' {@code iss}, the
+ * endpoint URLs and the admin API's token check all come from here, so they always agree, and a
+ * forged {@code Host} header cannot change what the server says it is.
+ *
+ * <p>A configured issuer must be an absolute {@code https} URL, or {@code http} to localhost or a
+ * loopback address (plain HTTP elsewhere would let anyone on the path swap the keys resource
+ * servers discover), without query, fragment or user info (RFC 8414 §2); the server refuses to
+ * start otherwise.
+ *
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-2">RFC 8414 §2</a>
  */
 @Component
-public class IssuerResolver {
+public class IssuerResolver implements ApplicationListener<WebServerInitializedEvent> {
 
-    private final String configured;
+    private static final Logger log = LoggerFactory.getLogger(IssuerResolver.class);
 
-    public IssuerResolver(KeymintProperties properties) {
-        this.configured = StringUtils.hasText(properties.issuer()) ? validated(properties.issuer().trim()) : null;
+    private final boolean configured;
+    private final ApplicationContext context;
+    private volatile String issuer;
+
+    public IssuerResolver(KeymintProperties properties, ApplicationContext context) {
+        this.configured = properties.issuer() != null;
+        this.context = context;
+        this.issuer = properties.issuer();
     }
 
-    /** The configured issuer, or null when it is derived from each request. */
-    public String configured() {
-        return configured;
-    }
-
-    public String issuer(HttpServletRequest request) {
-        if (configured != null) {
-            return configured;
+    /** The issuer; the default one is known as soon as the web server listens, before any request. */
+    public String issuer() {
+        String known = issuer;
+        if (known == null) {
+            known = "http://localhost:" + boundPort();
+            issuer = known;
         }
-        // The same derivation as the authorization server's own context filter, so that the
-        // metadata and the tokens' iss agree.
-        return UriComponentsBuilder.fromUriString(UrlUtils.buildFullRequestUrl(request))
-                .replacePath(request.getContextPath())
-                .replaceQuery(null)
-                .fragment(null)
-                .build()
-                .toUriString();
+        return known;
     }
 
-    private static String validated(String issuer) {
-        URI uri = URI.create(issuer);
-        if (!("https".equals(uri.getScheme()) || "http".equals(uri.getScheme())) || uri.getHost() == null
-                || uri.getQuery() != null || uri.getFragment() != null) {
-            throw new IllegalArgumentException("KEYMINT_ISSUER must be an http(s) URL without query or fragment: " + issuer);
+    /** The port actually bound, which with {@code server.port=0} (tests) is known only once the server listens. */
+    private int boundPort() {
+        if (context instanceof WebServerApplicationContext web && web.getWebServer() != null
+                && web.getWebServer().getPort() > 0) {
+            return web.getWebServer().getPort();
+        }
+        throw new IllegalStateException("The default issuer is not known before the web server listens");
+    }
+
+    /** Says at startup which issuer the server uses, and warns when it is the development default. */
+    @Override
+    public void onApplicationEvent(WebServerInitializedEvent event) {
+        if (event.getApplicationContext() != context) {
+            return; // a separate management server, not the one that serves tokens
+        }
+        if (configured) {
+            log.info("Issuer: {}", issuer());
+            return;
+        }
+        log.warn("KEYMINT_ISSUER is not set: tokens name their issuer {}, which only clients and resource servers "
+                + "on this machine can use. Set KEYMINT_ISSUER to the https URL clients reach Keymint at "
+                + "in any other deployment.", issuer());
+    }
+
+    /** The issuer as configured, without a trailing slash; refuses an unsafe one with the reason. */
+    public static String validated(String issuer) {
+        URI uri;
+        try {
+            uri = new URI(issuer);
+        } catch (URISyntaxException e) {
+            throw invalid(issuer, "it is not a URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!uri.isAbsolute() || uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+            throw invalid(issuer, "it must be an absolute https URL with a host");
+        }
+        if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+            throw invalid(issuer, "http is allowed only for localhost or a loopback address; use https");
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw invalid(issuer, "it must have no query, fragment or user info");
         }
         return issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer;
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (!literal.matches("[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*")) {
+            return false; // a name other than localhost: never resolved here
+        }
+        try {
+            return InetAddress.getByName(literal).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private static IllegalArgumentException invalid(String issuer, String reason) {
+        return new IllegalArgumentException("KEYMINT_ISSUER (keymint.issuer) is not a valid issuer URL: " + reason
+                + " (e.g. https://auth.example.com): " + issuer);
     }
 }

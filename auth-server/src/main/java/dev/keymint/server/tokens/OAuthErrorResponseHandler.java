@@ -17,29 +17,22 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Writes token-endpoint errors as RFC 6749 §5.2 JSON: 401 with {@code WWW-Authenticate} for
- * {@code invalid_client}, 429 with {@code Retry-After} for {@code rate_limited} and
- * {@code quota_exceeded}, 503 when the key store is down, 400 otherwise; never cached.
+ * {@code invalid_client}, 403 for {@code insufficient_scope} (introspection without its scope), 429
+ * with {@code Retry-After} for {@code rate_limited} and {@code quota_exceeded}, 503 when the key store is down, 400 otherwise; never cached.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
  */
 final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
 
     private final JsonMapper json;
-    private final boolean clientAuthentication;
 
-    private OAuthErrorResponseHandler(JsonMapper json, boolean clientAuthentication) {
+    private OAuthErrorResponseHandler(JsonMapper json) {
         this.json = json;
-        this.clientAuthentication = clientAuthentication;
     }
 
-    /** For failures of client authentication, which the client sees as {@code invalid_client}. */
-    static OAuthErrorResponseHandler forClientAuthentication(JsonMapper json) {
-        return new OAuthErrorResponseHandler(json, true);
-    }
-
-    /** For errors in the token request of an authenticated client. */
+    /** For every error of the token endpoint, from client authentication to the grant. */
     static OAuthErrorResponseHandler forTokenRequests(JsonMapper json) {
-        return new OAuthErrorResponseHandler(json, false);
+        return new OAuthErrorResponseHandler(json);
     }
 
     @Override
@@ -48,22 +41,7 @@ final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
         OAuth2Error error = exception instanceof OAuth2AuthenticationException oauth
                 ? oauth.getError()
                 : new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, "Client authentication failed", null);
-        write(response, clientAuthentication ? clientAuthenticationFailure(request, error) : error,
-                exception instanceof LimitExceededException limit ? limit.retryAfter() : null);
-    }
-
-    /**
-     * A Basic header the authorization server cannot decode is reported as {@code invalid_request};
-     * to the client it is a failed authentication, so it gets {@code invalid_client}.
-     */
-    private static OAuth2Error clientAuthenticationFailure(HttpServletRequest request, OAuth2Error error) {
-        String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-        if (OAuth2ErrorCodes.INVALID_REQUEST.equals(error.getErrorCode()) && authorization != null
-                && authorization.regionMatches(true, 0, "Basic", 0, 5)) {
-            return new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, "Malformed HTTP Basic client credentials",
-                    error.getUri());
-        }
-        return error;
+        write(response, error, exception instanceof LimitExceededException limit ? limit.retryAfter() : null);
     }
 
     /** RFC 6749 allows only %x20-21 / %x23-5B / %x5D-7E in error_description. */
@@ -80,11 +58,17 @@ final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
     void write(HttpServletResponse response, OAuth2Error error, Duration retryAfter) throws IOException {
         int status = switch (error.getErrorCode()) {
             case OAuth2ErrorCodes.INVALID_CLIENT -> HttpServletResponse.SC_UNAUTHORIZED;
+            case OAuth2ErrorCodes.INSUFFICIENT_SCOPE -> HttpServletResponse.SC_FORBIDDEN;
             case LimitExceededException.RATE_LIMITED, LimitExceededException.QUOTA_EXCEEDED -> 429;
             case OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE -> HttpServletResponse.SC_SERVICE_UNAVAILABLE;
             case OAuth2ErrorCodes.SERVER_ERROR -> HttpServletResponse.SC_INTERNAL_SERVER_ERROR;
             default -> HttpServletResponse.SC_BAD_REQUEST;
         };
+        write(response, status, error, retryAfter);
+    }
+
+    /** With a status of the caller's choosing, for errors that are not about the grant (404, 413…). */
+    void write(HttpServletResponse response, int status, OAuth2Error error, Duration retryAfter) throws IOException {
         response.setStatus(status);
         if (status == HttpServletResponse.SC_UNAUTHORIZED) {
             response.setHeader(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"keymint\", charset=\"UTF-8\"");

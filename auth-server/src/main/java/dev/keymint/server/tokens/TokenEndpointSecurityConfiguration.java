@@ -9,6 +9,7 @@ import dev.keymint.server.signing.SigningKeys;
 import dev.keymint.server.usage.UsageRecorder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,33 +26,37 @@ import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
-import org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretBasicAuthenticationConverter;
-import org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretPostAuthenticationConverter;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2ClientCredentialsAuthenticationConverter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.OrRequestMatcher;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Wires Spring Security's authorization server for the one thing Keymint serves with it:
- * {@code POST /oauth/token} with the client-credentials grant, authenticated by API key. Every
+ * Wires Spring Security's authorization server for what Keymint serves with it:
+ * {@code POST /oauth/token} with the client-credentials grant, and {@code POST /oauth/introspect}
+ * (RFC 7662, {@link TokenIntrospectionProvider}), both authenticated by API key. Every
  * other grant is {@code unsupported_grant_type}; every other client authentication method is
- * ignored; nothing is stored per token; no session is created.
+ * ignored, and two at once are refused; nothing is stored per token; no session is created.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
 public class TokenEndpointSecurityConfiguration {
 
     public static final String TOKEN_ENDPOINT = "/oauth/token";
+    /** RFC 7662 introspection, on the same client authentication as the token endpoint. */
+    public static final String INTROSPECTION_ENDPOINT = "/oauth/introspect";
 
+    /**
+     * No issuer here: the authorization server would then derive one per request from the Host
+     * header for its own context, which Keymint never reads; tokens and metadata take theirs from
+     * {@link IssuerResolver}.
+     */
     @Bean
-    AuthorizationServerSettings authorizationServerSettings(IssuerResolver issuers) {
-        AuthorizationServerSettings.Builder settings = AuthorizationServerSettings.builder().tokenEndpoint(TOKEN_ENDPOINT);
-        if (issuers.configured() != null) {
-            settings.issuer(issuers.configured());
-        }
-        return settings.build();
+    AuthorizationServerSettings authorizationServerSettings() {
+        return AuthorizationServerSettings.builder().tokenEndpoint(TOKEN_ENDPOINT)
+                .tokenIntrospectionEndpoint(INTROSPECTION_ENDPOINT).build();
     }
 
     /**
@@ -84,6 +89,27 @@ public class TokenEndpointSecurityConfiguration {
         return registration;
     }
 
+    /**
+     * Refuses unusable token request forms before the admission queue, so that they never take a
+     * turn, and without Spring Security seeing them.
+     */
+    @Bean
+    FilterRegistrationBean<TokenRequestFormCheck> tokenRequestFormCheck(JsonMapper json) {
+        var registration = new FilterRegistrationBean<>(new TokenRequestFormCheck(OAuthErrorResponseHandler.forTokenRequests(json)));
+        registration.addUrlPatterns(TOKEN_ENDPOINT);
+        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 2);
+        return registration;
+    }
+
+    /** OAuth error JSON on the error pages of {@code /oauth/} requests, answered before any other error handling. */
+    @Bean
+    FilterRegistrationBean<OAuthErrorPages> oauthErrorPages(JsonMapper json) {
+        var registration = new FilterRegistrationBean<>(new OAuthErrorPages(OAuthErrorResponseHandler.forTokenRequests(json)));
+        registration.setDispatcherTypes(DispatcherType.ERROR);
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
     /** The authorization server insists on a repository; the token path never uses it to find keys. */
     @Bean
     RegisteredClientRepository registeredClientRepository(JdbcApiKeyRepository keys) {
@@ -92,26 +118,29 @@ public class TokenEndpointSecurityConfiguration {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    SecurityFilterChain tokenEndpointFilterChain(HttpSecurity http, ApiKeyCache keys, SigningKeys signingKeys,
+    SecurityFilterChain tokenEndpointFilterChain(HttpSecurity http, IssuerResolver issuers, ApiKeyCache keys,
+                                                 SigningKeys signingKeys,
                                                  TokenProperties tokens, LastUsedRecorder lastUsed, Clock clock,
                                                  JsonMapper json, ClientAddressResolver addresses, KeyLimiter limiter,
-                                                 UsageRecorder usage) throws Exception {
+                                                 UsageRecorder usage, OwnTokenVerifiers ownTokens) throws Exception {
         var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, addresses, limiter, usage, clock);
-        var clientCredentials = new ClientCredentialsTokenProvider(new AccessTokenMinter(signingKeys, tokens, clock),
+        var clientCredentials = new ClientCredentialsTokenProvider(issuers, new AccessTokenMinter(signingKeys, tokens, clock),
                 lastUsed, limiter, usage, clock);
-        http.securityMatcher(PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, TOKEN_ENDPOINT))
+        var introspection = new TokenIntrospectionProvider(issuers, ownTokens, clock);
+        http.securityMatcher(new OrRequestMatcher(
+                        PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, TOKEN_ENDPOINT),
+                        PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, INTROSPECTION_ENDPOINT)))
                 .oauth2AuthorizationServer(server -> server
                         .clientAuthentication(client -> client
                                 .authenticationConverters(converters -> {
                                     converters.clear();
-                                    converters.add(new ClientSecretBasicAuthenticationConverter());
-                                    converters.add(new ClientSecretPostAuthenticationConverter());
+                                    converters.add(new OneClientAuthenticationConverter());
                                 })
                                 .authenticationProviders(providers -> {
                                     providers.clear();
                                     providers.add(clientAuthentication);
                                 })
-                                .errorResponseHandler(OAuthErrorResponseHandler.forClientAuthentication(json)))
+                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json)))
                         .tokenEndpoint(token -> token
                                 .accessTokenRequestConverters(converters -> {
                                     converters.clear();
@@ -122,6 +151,13 @@ public class TokenEndpointSecurityConfiguration {
                                     providers.add(clientCredentials);
                                 })
                                 .accessTokenResponseHandler(new TokenResponseWriter(json))
+                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json)))
+                        .tokenIntrospectionEndpoint(endpoint -> endpoint
+                                .authenticationProviders(providers -> {
+                                    providers.clear();
+                                    providers.add(introspection);
+                                })
+                                .introspectionResponseHandler(new IntrospectionResponseWriter(json))
                                 .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json))))
                 .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(new MissingClientAuthenticationEntryPoint(json)))
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())

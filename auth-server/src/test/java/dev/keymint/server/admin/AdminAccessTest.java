@@ -7,19 +7,18 @@ import dev.keymint.server.testsupport.AdminClient;
 import dev.keymint.server.testsupport.KeymintServer;
 import dev.keymint.server.testsupport.TokenClient;
 import dev.keymint.server.testsupport.TokenClient.Response;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Who may call the admin API: Keymint tokens only, checked by resource-sdk (issuer of the request,
+ * Who may call the admin API: Keymint tokens only, checked by resource-sdk (this server's issuer,
  * audience, signature against the server's own keys, admin scopes), and each organization sees
  * only itself.
  */
 class AdminAccessTest {
 
+    private static KeymintServer.Builder database;
     private static KeymintServer server;
     private static BootstrappedOrganization acme;
     private static BootstrappedOrganization globex;
@@ -28,7 +27,8 @@ class AdminAccessTest {
 
     @BeforeAll
     static void start() {
-        server = KeymintServer.onFreshDatabase().property("keymint.operator-org", "operator").start();
+        database = KeymintServer.onFreshDatabase().property("keymint.operator-org", "operator");
+        server = database.start();
         acme = server.bootstrap("acme", "*:*");
         globex = server.bootstrap("globex", "admin:*", "read:*");
         acmeAdmin = AdminClient.of(server, acme);
@@ -62,18 +62,22 @@ class AdminAccessTest {
     }
 
     @Test
-    void adminWhenTokenIssuedForAnotherHostThen401WrongIssuer() {
-        String token = new TokenClient(server.tokenEndpoint())
-                .basic(acme.clientId(), acme.apiKey(), "grant_type", "client_credentials").accessToken();
-        String otherHost = server.baseUrl().replace("127.0.0.1", "localhost");
+    void adminWhenTokenIssuedByAnotherIssuerThen401WrongIssuer() {
+        // Same database, same signing keys, same key: only the issuer differs.
+        try (KeymintServer otherIssuer = KeymintServer.onDatabase(database.jdbcUrl()).masterKey(database.masterKey())
+                .property("keymint.issuer", "https://other-issuer.keymint.example").start()) {
+            String foreign = new TokenClient(otherIssuer.tokenEndpoint())
+                    .basic(acme.clientId(), acme.apiKey(), "grant_type", "client_credentials").accessToken();
+            String own = new TokenClient(server.tokenEndpoint())
+                    .basic(acme.clientId(), acme.apiKey(), "grant_type", "client_credentials").accessToken();
 
-        Response sameHost = AdminClient.withToken(server, token).get("/keys");
-        Response other = TokenClient.send(HttpRequest.newBuilder(URI.create(otherHost + "/admin/v1/keys"))
-                .header("Authorization", "Bearer " + token).GET().build());
+            Response other = AdminClient.withToken(server, foreign).get("/keys");
+            Response same = AdminClient.withToken(server, own).get("/keys");
 
-        assertThat(sameHost.status()).isEqualTo(200);
-        assertThat(other.status()).isEqualTo(401);
-        assertThat(other.header("WWW-Authenticate")).contains("invalid_token");
+            assertThat(other.status()).isEqualTo(401);
+            assertThat(other.header("WWW-Authenticate")).contains("invalid_token");
+            assertThat(same.status()).isEqualTo(200);
+        }
     }
 
     @Test

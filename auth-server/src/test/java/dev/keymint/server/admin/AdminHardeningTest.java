@@ -177,12 +177,12 @@ class AdminHardeningTest {
         assertThat(metadata.status()).as(link.group(1)).isEqualTo(200);
         assertThat(metadata.header("Content-Type")).startsWith("application/json");
         JsonNode document = metadata.json();
-        assertThat(document.get("resource").asString()).isEqualTo(server.baseUrl() + "/admin/v1");
-        assertThat(document.get("authorization_servers").toString()).isEqualTo("[\"" + server.baseUrl() + "\"]");
+        assertThat(document.get("resource").asString()).isEqualTo(server.issuer() + "/admin/v1");
+        assertThat(document.get("authorization_servers").toString()).isEqualTo("[\"" + server.issuer() + "\"]");
         assertThat(document.get("bearer_methods_supported").toString()).isEqualTo("[\"header\"]");
         assertThat(document.get("scopes_supported").toString()).contains("\"admin:keys/**\"")
                 .contains("\"admin:usage/**\"").contains("\"admin:audit/**\"");
-        assertThat(link.group(1)).isEqualTo(server.baseUrl() + "/.well-known/oauth-protected-resource/admin/v1");
+        assertThat(link.group(1)).isEqualTo(server.issuer() + "/.well-known/oauth-protected-resource/admin/v1");
     }
 
     private static AdminClient teamAdmin() {

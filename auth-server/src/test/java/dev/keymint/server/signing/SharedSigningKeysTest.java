@@ -33,7 +33,7 @@ class SharedSigningKeysTest {
         try (KeymintServer restarted = builder.start()) {
             assertThat(TokenClient.get(restarted.baseUrl() + "/oauth/jwks").body()).isEqualTo(jwksBeforeRestart);
             String tokenAfterRestart = token(restarted, acme);
-            TokenVerifier verifier = TokenVerifier.forIssuer(restarted.baseUrl()).build();
+            TokenVerifier verifier = TokenVerifier.forIssuer(restarted.issuer()).build();
             assertThat(verifier.verify(tokenAfterRestart).clientId()).isEqualTo(acme.clientId());
             // Same issuer host and port differ across restarts here, so check the old token's key directly.
             assertThat(kid(tokenBeforeRestart)).isEqualTo(kid(tokenAfterRestart));

@@ -28,7 +28,7 @@ class SigningAlgorithmsTest {
             assertThat(TokenClient.get(server.baseUrl() + "/oauth/jwks").body()).contains("\"alg\":\"" + algorithm.name() + "\"");
             assertThat(TokenClient.get(server.baseUrl() + "/.well-known/oauth-authorization-server").body())
                     .contains("\"access_token_signing_alg_values_supported\":[\"" + algorithm.name() + "\"]");
-            TokenVerifier verifier = TokenVerifier.forIssuer(server.baseUrl()).algorithms(algorithm).build();
+            TokenVerifier verifier = TokenVerifier.forIssuer(server.issuer()).algorithms(algorithm).build();
             assertThat(verifier.verify(token).organization()).isEqualTo("acme");
         }
     }

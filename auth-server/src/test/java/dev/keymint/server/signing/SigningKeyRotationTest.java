@@ -53,13 +53,13 @@ class SigningKeyRotationTest {
         KeymintServer.Builder builder = fastRotation();
         try (KeymintServer a = builder.start(); KeymintServer b = second(builder)) {
             BootstrappedOrganization acme = a.bootstrap("acme", "read:*");
-            TokenVerifier sdk = TokenVerifier.forIssuer(a.baseUrl())
+            TokenVerifier sdk = TokenVerifier.forIssuer(a.issuer())
                     .jwksUri(URI.create(b.baseUrl() + "/oauth/jwks"))
                     .cacheLifetime(Duration.ofSeconds(1), Duration.ofSeconds(1))
                     .minRefreshInterval(Duration.ofMillis(100))
                     .build();
             NimbusJwtDecoder spring = NimbusJwtDecoder.withJwkSetUri(b.baseUrl() + "/oauth/jwks").validateType(false).build();
-            spring.setJwtValidator(JwtValidators.createAtJwtValidator().issuer(a.baseUrl()).audience("keymint").build());
+            spring.setJwtValidator(JwtValidators.createAtJwtValidator().issuer(a.issuer()).audience("keymint").build());
 
             String before = token(a, acme);
             String oldKid = kid(before);
@@ -102,7 +102,7 @@ class SigningKeyRotationTest {
             assertThat(Duration.between(publishedSeenAt, firstNewTokenAt)).isGreaterThanOrEqualTo(Duration.ofMillis(800));
             // Either instance may have signed it, and without KEYMINT_ISSUER each names itself.
             String issuer = SignedJWT.parse(firstNewToken).getJWTClaimsSet().getIssuer();
-            assertThat(issuer).isIn(a.baseUrl(), b.baseUrl());
+            assertThat(issuer).isIn(a.issuer(), b.issuer());
             TokenVerifier cachedCopy = TokenVerifier.forIssuer(issuer).jwks(earliestJwksWithNewKey).build();
             assertThat(cachedCopy.verify(firstNewToken).clientId()).isEqualTo(acme.clientId());
 
@@ -153,7 +153,7 @@ class SigningKeyRotationTest {
         try (KeymintServer a = builder.start()) {
             BootstrappedOrganization acme = a.bootstrap("acme", "read:*");
             String compromised = token(a, acme);
-            TokenVerifier sdk = TokenVerifier.forIssuer(a.baseUrl()).minRefreshInterval(Duration.ofMillis(1)).build();
+            TokenVerifier sdk = TokenVerifier.forIssuer(a.issuer()).minRefreshInterval(Duration.ofMillis(1)).build();
             sdk.verify(compromised);
 
             String replacement = a.bean(SigningKeyRotation.class).replaceCompromisedKey();
@@ -162,7 +162,7 @@ class SigningKeyRotationTest {
             String fresh = token(a, acme);
             assertThat(kid(fresh)).isEqualTo(replacement);
             assertThat(sdk.verify(fresh).clientId()).isEqualTo(acme.clientId());
-            TokenVerifier newVerifier = TokenVerifier.forIssuer(a.baseUrl()).build();
+            TokenVerifier newVerifier = TokenVerifier.forIssuer(a.issuer()).build();
             assertThatThrownBy(() -> newVerifier.verify(compromised)).isInstanceOf(TokenRejectedException.class);
         }
     }

@@ -29,6 +29,11 @@ public final class AdminClient {
         return new AdminClient(server.baseUrl() + "/admin/v1", token);
     }
 
+    /** The bearer token this client sends. */
+    public String token() {
+        return token;
+    }
+
     public Response get(String path) {
         return send("GET", path, null);
     }

@@ -22,9 +22,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 public final class KeymintServer implements AutoCloseable {
 
     private final ConfigurableApplicationContext context;
+    private final String configuredIssuer;
 
-    private KeymintServer(ConfigurableApplicationContext context) {
+    private KeymintServer(ConfigurableApplicationContext context, String configuredIssuer) {
         this.context = context;
+        this.configuredIssuer = configuredIssuer;
     }
 
     public static Builder onFreshDatabase() {
@@ -41,9 +43,21 @@ public final class KeymintServer implements AutoCloseable {
         return Base64.getEncoder().encodeToString(key);
     }
 
+    /** Where tests send their requests: the loopback address, not the name the issuer uses. */
     public String baseUrl() {
-        int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        return "http://127.0.0.1:" + port;
+        return "http://127.0.0.1:" + port();
+    }
+
+    /**
+     * The issuer tokens must name: {@code keymint.issuer} when the test set it, else the documented
+     * default {@code http://localhost:<port>}.
+     */
+    public String issuer() {
+        return configuredIssuer != null ? configuredIssuer : "http://localhost:" + port();
+    }
+
+    public int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
     public String tokenEndpoint() {
@@ -72,6 +86,7 @@ public final class KeymintServer implements AutoCloseable {
         private final String jdbcUrl;
         private String masterKey = newMasterKey();
         private final List<String> properties = new ArrayList<>();
+        private String issuer;
         private Clock clock;
 
         private Builder(String jdbcUrl) {
@@ -84,6 +99,9 @@ public final class KeymintServer implements AutoCloseable {
         }
 
         public Builder property(String name, Object value) {
+            if (name.equals("keymint.issuer")) {
+                issuer = String.valueOf(value);
+            }
             properties.add(name + "=" + value);
             return this;
         }
@@ -120,7 +138,7 @@ public final class KeymintServer implements AutoCloseable {
                 application.initializers(context -> context.getBeanFactory().registerSingleton("testClock", serverClock));
             }
             return new KeymintServer(application
-                    .run(all.stream().map(property -> "--" + property).toArray(String[]::new)));
+                    .run(all.stream().map(property -> "--" + property).toArray(String[]::new)), issuer);
         }
     }
 

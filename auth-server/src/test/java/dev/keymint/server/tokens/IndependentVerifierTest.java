@@ -47,9 +47,9 @@ class IndependentVerifierTest {
         Response metadata = TokenClient.get(server.baseUrl() + "/.well-known/oauth-authorization-server");
 
         assertThat(metadata.status()).isEqualTo(200);
-        assertThat(metadata.field("issuer")).isEqualTo(server.baseUrl());
-        assertThat(metadata.field("token_endpoint")).isEqualTo(server.baseUrl() + "/oauth/token");
-        assertThat(metadata.field("jwks_uri")).isEqualTo(server.baseUrl() + "/oauth/jwks");
+        assertThat(metadata.field("issuer")).isEqualTo(server.issuer());
+        assertThat(metadata.field("token_endpoint")).isEqualTo(server.issuer() + "/oauth/token");
+        assertThat(metadata.field("jwks_uri")).isEqualTo(server.issuer() + "/oauth/jwks");
         assertThat(metadata.json().get("grant_types_supported").toString()).isEqualTo("[\"client_credentials\"]");
         assertThat(metadata.json().get("token_endpoint_auth_methods_supported").toString())
                 .isEqualTo("[\"client_secret_basic\",\"client_secret_post\"]");
@@ -72,8 +72,8 @@ class IndependentVerifierTest {
     @Test
     void springSecurityNimbusJwtDecoderVerifiesTheToken() {
         // Spring's RFC 9068 validator checks typ at+jwt, iss, aud, exp, iat, sub, client_id and jti.
-        NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(server.baseUrl()).validateType(false).build();
-        decoder.setJwtValidator(JwtValidators.createAtJwtValidator().issuer(server.baseUrl()).audience("keymint").build());
+        NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(server.issuer()).validateType(false).build();
+        decoder.setJwtValidator(JwtValidators.createAtJwtValidator().issuer(server.issuer()).audience("keymint").build());
 
         Jwt jwt = decoder.decode(token);
 
@@ -84,7 +84,7 @@ class IndependentVerifierTest {
 
     @Test
     void resourceSdkVerifiesOfflineThroughDiscoveryAndChecksScopes() {
-        TokenVerifier verifier = TokenVerifier.forIssuer(server.baseUrl())
+        TokenVerifier verifier = TokenVerifier.forIssuer(server.issuer())
                 .audience("keymint")
                 .organization("acme")
                 .build();
@@ -102,11 +102,11 @@ class IndependentVerifierTest {
 
     @Test
     void resourceSdkRefusesTheTokenForAnotherOrganizationOrAudience() {
-        assertThatThrownBy(() -> TokenVerifier.forIssuer(server.baseUrl()).organization("globex").build().verify(token))
+        assertThatThrownBy(() -> TokenVerifier.forIssuer(server.issuer()).organization("globex").build().verify(token))
                 .isInstanceOf(TokenRejectedException.class)
                 .extracting(e -> ((TokenRejectedException) e).reason())
                 .isEqualTo(TokenRejectedException.Reason.WRONG_ORGANIZATION);
-        assertThatThrownBy(() -> TokenVerifier.forIssuer(server.baseUrl()).audience("billing").build().verify(token))
+        assertThatThrownBy(() -> TokenVerifier.forIssuer(server.issuer()).audience("billing").build().verify(token))
                 .isInstanceOf(TokenRejectedException.class)
                 .extracting(e -> ((TokenRejectedException) e).reason())
                 .isEqualTo(TokenRejectedException.Reason.WRONG_AUDIENCE);

@@ -58,7 +58,7 @@ class TokenEndpointTest {
         assertThat(jwt.getHeader().getKeyID()).isNotBlank();
         assertThat(jwt.getHeader().getAlgorithm().getName()).isEqualTo("RS256");
         var claims = jwt.getJWTClaimsSet();
-        assertThat(claims.getIssuer()).isEqualTo(server.baseUrl());
+        assertThat(claims.getIssuer()).isEqualTo(server.issuer());
         assertThat(claims.getSubject()).isEqualTo(acme.clientId());
         assertThat(claims.getStringClaim("client_id")).isEqualTo(acme.clientId());
         assertThat(claims.getAudience()).containsExactly("keymint");

@@ -1,0 +1,81 @@
+package dev.keymint.server.tokens;
+
+import dev.keymint.sdk.JwksFetcher;
+import dev.keymint.sdk.TokenVerifier;
+import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.keys.ApiKeyCache;
+import dev.keymint.server.keys.KeyStatus;
+import dev.keymint.server.signing.SigningKeys;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.stereotype.Component;
+import org.springframework.util.function.SingletonSupplier;
+
+/**
+ * Verifies tokens that this server issued, for its own use (the admin API, introspection): with
+ * resource-sdk against the signing keys in memory (no HTTP to itself), requiring {@code iss} to be
+ * this server's issuer ({@link IssuerResolver}) and {@code aud} the configured audience, without the
+ * status list check (this server knows better: its key rows); then {@link #whyNotLive} refuses at once
+ * what a verifier elsewhere only learns through the status list: a token whose API key is no longer
+ * active, or whose signing key is no longer published (emergency rotation).
+ *
+ * <p>The verifier is built on first use: the default issuer names the port the server listens on,
+ * known only once it listens. Thread-safe.
+ */
+@Component
+@ConditionalOnWebApplication
+public final class OwnTokenVerifiers {
+
+    /** The verifier needs a URL to name its key source; the fetcher below never uses it. */
+    private static final URI IN_MEMORY_JWKS = URI.create("https://in-memory.keymint.invalid/jwks");
+
+    private final SigningKeys signingKeys;
+    private final ApiKeyCache keys;
+    private final Clock clock;
+    private final SingletonSupplier<TokenVerifier> verifier;
+
+    public OwnTokenVerifiers(IssuerResolver issuers, SigningKeys signingKeys, TokenProperties tokens, ApiKeyCache keys,
+                             Clock clock) {
+        this.signingKeys = signingKeys;
+        this.keys = keys;
+        this.clock = clock;
+        JwksFetcher ownKeys = uri -> JwksFetcher.Fetched.of(signingKeys.jwks().json(), Duration.ofSeconds(10));
+        this.verifier = SingletonSupplier.of(() -> TokenVerifier.forIssuer(issuers.issuer())
+                .jwksUri(IN_MEMORY_JWKS)
+                .fetcher(ownKeys)
+                .audience(tokens.audience())
+                .statusCheck(false)
+                .cacheLifetime(Duration.ofSeconds(1), Duration.ofMinutes(1))
+                .minRefreshInterval(Duration.ofSeconds(1))
+                .build());
+    }
+
+    /** The verifier of this server's tokens (signature, {@code iss}, {@code aud}, times). */
+    public TokenVerifier verifier() {
+        return verifier.obtain();
+    }
+
+    /**
+     * Why a verified token must nevertheless be refused now, or empty when it may be accepted: its
+     * signing key is no longer published, or its API key (its {@code client_id}) is deleted,
+     * disabled, revoked or expired. The key's row comes from memory when {@link ApiKeyCache} may
+     * answer, so no database read is made for a key in memory.
+     */
+    public Optional<String> whyNotLive(String clientId, String kid) {
+        if (kid == null || !signingKeys.publishes(kid)) {
+            return Optional.of("the token was signed by a key that is no longer published");
+        }
+        Optional<ApiKey> key = clientId == null ? Optional.empty() : keys.findById(clientId);
+        if (key.isEmpty()) {
+            return Optional.of("the token's API key no longer exists");
+        }
+        KeyStatus status = key.get().effectiveStatus(clock.instant());
+        if (status != KeyStatus.ACTIVE) {
+            return Optional.of("the token's API key is " + status.databaseValue());
+        }
+        return Optional.empty();
+    }
+}
