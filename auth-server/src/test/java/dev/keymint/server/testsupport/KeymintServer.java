@@ -122,7 +122,6 @@ public final class KeymintServer implements AutoCloseable {
 
         public KeymintServer start() {
             List<String> all = new ArrayList<>(List.of(
-                    "server.port=0",
                     "spring.datasource.url=" + jdbcUrl,
                     "spring.datasource.username=" + TestPostgres.user(),
                     "spring.datasource.password=" + TestPostgres.password(),
@@ -130,6 +129,9 @@ public final class KeymintServer implements AutoCloseable {
                     "keymint.master-key=" + masterKey,
                     "keymint.data-dir=" + Path.of("target", "keymint-test-data").toAbsolutePath(),
                     "logging.level.root=WARN"));
+            if (properties.stream().noneMatch(property -> property.startsWith("server.port="))) {
+                all.add("server.port=0"); // a random port, unless the test needs a fixed one (a restart on the same issuer)
+            }
             all.addAll(properties);
             // As command-line arguments they outrank application.properties, as an operator's would.
             SpringApplicationBuilder application = new SpringApplicationBuilder(KeymintApplication.class);
