@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
@@ -47,6 +48,7 @@ class UsageReportsController {
             "cost", "last_request_at");
     /** A report with thousands of bad entries is answered with the first few. */
     private static final int MAX_ERRORS = 20;
+    private static final int MAX_ATTEMPTS = 3;
 
     private final UsageReports reports;
     private final AdminCallers callers;
@@ -70,14 +72,32 @@ class UsageReportsController {
         }
         List<Entry> entries = entries(body, clock.instant());
         body.done();
-        Outcome outcome = reports.book(caller.keyId(), callers.isOperator(caller) ? null : caller.organizationId(),
-                caller.team() == null || callers.isOperator(caller) ? null : caller.team(), batch.asString(), entries);
+        Outcome outcome = book(caller, batch.asString(), entries);
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("batch_id", batch.asString());
         response.put("duplicate", outcome.duplicate());
         response.put("accepted", outcome.accepted());
         response.put("ignored", outcome.ignored());
         return response;
+    }
+
+    /**
+     * Books the report, again when PostgreSQL chose its transaction to break a deadlock (reports,
+     * last-used flushes and admin changes touching the same keys at once): it was rolled back
+     * whole, batch id included, so booking it again counts it once.
+     */
+    private Outcome book(AdminCaller caller, String batchId, List<Entry> entries) {
+        boolean operator = callers.isOperator(caller);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return reports.book(caller.keyId(), operator ? null : caller.organizationId(),
+                        operator ? null : caller.team(), batchId, entries);
+            } catch (PessimisticLockingFailureException e) {
+                if (attempt == MAX_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
     }
 
     private static List<Entry> entries(JsonBody body, Instant now) {

@@ -210,7 +210,7 @@ public class JdbcApiKeyRepository {
         if (lastUsedById.isEmpty()) {
             return;
         }
-        String[] ids = lastUsedById.keySet().toArray(String[]::new);
+        String[] ids = lastUsedById.keySet().stream().sorted().toArray(String[]::new); // one lock order for all writers
         Timestamp[] times = Arrays.stream(ids).map(id -> Timestamp.from(lastUsedById.get(id))).toArray(Timestamp[]::new);
         jdbc.sql("""
                         update api_keys k
