@@ -134,13 +134,17 @@ public class TokenEndpointSecurityConfiguration {
         return http.build();
     }
 
-    /** Public endpoints outside the token path: discovery, JWKS, health; everything else is closed. */
+    /**
+     * Public endpoints outside the token path: discovery, JWKS, the liveness and readiness probes;
+     * everything else is closed. The actuator's endpoints live on the management port (this chain
+     * guards it too), which only operators reach.
+     */
     @Bean
     @Order(Ordered.LOWEST_PRECEDENCE)
     SecurityFilterChain publicEndpointsFilterChain(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/.well-known/**", "/oauth/**", "/actuator/health/**", "/actuator/health",
-                                "/actuator/info", "/actuator/prometheus", "/error").permitAll()
+                                "/actuator/info", "/actuator/prometheus", "/livez", "/readyz", "/error").permitAll()
                         .anyRequest().denyAll())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.requestCache(new NullRequestCache()))

@@ -82,7 +82,8 @@ class EmbeddedDatabaseEndToEndTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        return java("--server.port=" + port).redirectOutput(dataDir.resolve("server-" + port + ".log").toFile())
+        // A random management port: other builds on this machine may hold the default 9090.
+        return java("--server.port=" + port, "--management.server.port=0").redirectOutput(dataDir.resolve("server-" + port + ".log").toFile())
                 .redirectErrorStream(true).start();
     }
 
@@ -113,7 +114,7 @@ class EmbeddedDatabaseEndToEndTest {
         while (Instant.now().isBefore(deadline)) {
             assertThat(server.isAlive()).as("server process exited; see its log in " + dataDir).isTrue();
             try {
-                if (TokenClient.get(baseUrl + "/actuator/health").status() == 200) {
+                if (TokenClient.get(baseUrl + "/readyz").status() == 200) {
                     return baseUrl;
                 }
             } catch (RuntimeException notYetListening) {

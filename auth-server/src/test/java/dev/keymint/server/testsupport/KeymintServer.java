@@ -45,6 +45,11 @@ public final class KeymintServer implements AutoCloseable {
         return "http://127.0.0.1:" + port;
     }
 
+    /** The actuator's own port (random in tests; 9090 on 127.0.0.1 by default). */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.management.port");
+    }
+
     public String tokenEndpoint() {
         return baseUrl() + "/oauth/token";
     }
@@ -97,6 +102,7 @@ public final class KeymintServer implements AutoCloseable {
         public KeymintServer start() {
             List<String> all = new ArrayList<>(List.of(
                     "server.port=0",
+                    "management.server.port=0",
                     "spring.datasource.url=" + jdbcUrl,
                     "spring.datasource.username=" + TestPostgres.user(),
                     "spring.datasource.password=" + TestPostgres.password(),
