@@ -1,5 +1,6 @@
 package dev.keymint.server.keys;
 
+import dev.keymint.server.database.DatabaseAvailability;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
@@ -32,8 +33,9 @@ class KeyCacheConfiguration {
     @Bean
     @ConditionalOnWebApplication
     @ConditionalOnBooleanProperty(name = "keymint.keys.cache.enabled", matchIfMissing = true)
-    KeyChangeListener keyChangeListener(DataSource dataSource, ApiKeyCache cache, KeyCacheProperties properties) {
-        return new KeyChangeListener(dataSource, cache, properties);
+    KeyChangeListener keyChangeListener(DataSource dataSource, ApiKeyCache cache, DatabaseAvailability availability,
+                                        KeyCacheProperties properties) {
+        return new KeyChangeListener(dataSource, cache, availability, properties);
     }
 
     @Bean

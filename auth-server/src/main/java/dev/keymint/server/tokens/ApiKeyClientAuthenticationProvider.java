@@ -1,5 +1,6 @@
 package dev.keymint.server.tokens;
 
+import dev.keymint.server.database.DatabaseUnavailableException;
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.ApiKeyFormat;
 import dev.keymint.server.keys.ApiKeyCache;
@@ -121,7 +122,11 @@ final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider
         try {
             return keys.findById(clientId);
         } catch (DataAccessException e) {
-            log.error("Cannot read API key {}: {}", clientId, e.getMessage());
+            if (e.contains(DatabaseUnavailableException.class)) {
+                log.debug("Cannot read API key {}: the database is known to be unreachable", clientId); // logged once
+            } else {
+                log.error("Cannot read API key {}: {}", clientId, e.getMessage());
+            }
             throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE,
                     "The key store is unavailable; retry shortly", null));
         }
