@@ -1,5 +1,7 @@
 package dev.keymint.server.database;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -22,6 +24,13 @@ class DatabaseAvailabilityConfiguration {
                                               @Value("${spring.datasource.hikari.connection-timeout:30000}") int timeoutMillis,
                                               Clock clock) {
         return new DatabaseAvailability(dataSource, timeoutMillis, clock);
+    }
+
+    @Bean
+    MeterBinder databaseAvailabilityMetrics(DatabaseAvailability availability) {
+        return registry -> Gauge.builder("keymint.database.reachable", availability, a -> a.outage().isEmpty() ? 1 : 0)
+                .description("0 while PostgreSQL is known to be unreachable and requests that need it are refused at once, else 1")
+                .register(registry);
     }
 
     /** Every user of the data source (token path, admin API, flushes, Flyway) goes through the breaker. */

@@ -25,6 +25,10 @@ class KeyCacheConfiguration {
             Gauge.builder("keymint.keys.cache.answering", cache, c -> c.answeringFromMemory() ? 1 : 0)
                     .description("1 while the token path may answer from memory (its change listener is confirmed), else 0")
                     .register(registry);
+            Gauge.builder("keymint.keys.cache.confirmation.age", cache, ApiKeyCache::secondsSinceConfirmation)
+                    .description("Seconds since the change listener last confirmed; memory answers only within the lease")
+                    .baseUnit("seconds")
+                    .register(registry);
         });
         return cache;
     }

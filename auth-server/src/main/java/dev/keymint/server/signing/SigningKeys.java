@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import org.slf4j.Logger;
@@ -45,6 +46,11 @@ public class SigningKeys {
         return state.jwks;
     }
 
+    /** When the current key started signing (its creation, for the very first key). */
+    public Instant currentSince() {
+        return state.currentSince;
+    }
+
     /** Follows changes made by any instance. A failed refresh keeps the last good state. */
     @Scheduled(fixedDelayString = "${keymint.signing.refresh-interval:10s}",
             initialDelayString = "${keymint.signing.refresh-interval:10s}")
@@ -68,7 +74,8 @@ public class SigningKeys {
         SigningKey signingKey = previous != null && previous.current.kid().equals(current.kid())
                 ? previous.current
                 : signer(current);
-        return new State(signingKey, new PublishedJwks(json, etag(json)), published.size());
+        Instant since = current.activatedAt() != null ? current.activatedAt() : current.createdAt();
+        return new State(signingKey, since, new PublishedJwks(json, etag(json)), published.size());
     }
 
     private SigningKey signer(SigningKeyRow row) {
@@ -98,6 +105,6 @@ public class SigningKeys {
         }
     }
 
-    private record State(SigningKey current, PublishedJwks jwks, int publishedCount) {
+    private record State(SigningKey current, Instant currentSince, PublishedJwks jwks, int publishedCount) {
     }
 }

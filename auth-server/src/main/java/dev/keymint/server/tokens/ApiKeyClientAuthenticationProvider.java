@@ -99,14 +99,14 @@ final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider
         if (status != KeyStatus.ACTIVE) {
             log.debug("Refused a token to client_id {}: key is {}", clientId, status);
             usage.record(key.organizationId(), key.id(), UsageOutcome.valueOf(status.name()), now);
-            throw invalidClient("The API key is " + status.databaseValue());
+            throw invalidClient(status.databaseValue(), "The API key is " + status.databaseValue());
         }
         if (!key.allowedCidrs().isEmpty()) {
             String address = clientAddress();
             if (!key.allowsAddress(CidrRange.literal(address))) {
                 log.debug("Refused a token to client_id {}: address {} not allowed", clientId, address);
                 usage.record(key.organizationId(), key.id(), UsageOutcome.CIDR, now);
-                throw invalidClient("The API key may not be used from address " + address);
+                throw invalidClient("cidr", "The API key may not be used from address " + address);
             }
         }
         Optional<Duration> wait = limiter.acquireRequest(key);
@@ -133,7 +133,13 @@ final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider
     }
 
     private static OAuth2AuthenticationException invalidClient(String description) {
-        return new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, description, ERROR_URI));
+        return invalidClient(OAuth2ErrorCodes.INVALID_CLIENT, description);
+    }
+
+    /** {@code reason}: why, for {@link TokenMetrics}; the client sees {@code invalid_client} either way. */
+    private static OAuth2AuthenticationException invalidClient(String reason, String description) {
+        return new OAuth2AuthenticationException(new TokenMetrics.Refusal(OAuth2ErrorCodes.INVALID_CLIENT, reason,
+                description, ERROR_URI));
     }
 
     @Override

@@ -18,28 +18,31 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Writes token-endpoint errors as RFC 6749 §5.2 JSON: 401 with {@code WWW-Authenticate} for
  * {@code invalid_client}, 429 with {@code Retry-After} for {@code rate_limited} and
- * {@code quota_exceeded}, 503 when the key store is down, 400 otherwise; never cached.
+ * {@code quota_exceeded}, 503 when the key store is down, 400 otherwise; never cached. Each is
+ * counted in {@link TokenMetrics}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
  */
 final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
 
     private final JsonMapper json;
+    private final TokenMetrics metrics;
     private final boolean clientAuthentication;
 
-    private OAuthErrorResponseHandler(JsonMapper json, boolean clientAuthentication) {
+    private OAuthErrorResponseHandler(JsonMapper json, TokenMetrics metrics, boolean clientAuthentication) {
         this.json = json;
+        this.metrics = metrics;
         this.clientAuthentication = clientAuthentication;
     }
 
     /** For failures of client authentication, which the client sees as {@code invalid_client}. */
-    static OAuthErrorResponseHandler forClientAuthentication(JsonMapper json) {
-        return new OAuthErrorResponseHandler(json, true);
+    static OAuthErrorResponseHandler forClientAuthentication(JsonMapper json, TokenMetrics metrics) {
+        return new OAuthErrorResponseHandler(json, metrics, true);
     }
 
     /** For errors in the token request of an authenticated client. */
-    static OAuthErrorResponseHandler forTokenRequests(JsonMapper json) {
-        return new OAuthErrorResponseHandler(json, false);
+    static OAuthErrorResponseHandler forTokenRequests(JsonMapper json, TokenMetrics metrics) {
+        return new OAuthErrorResponseHandler(json, metrics, false);
     }
 
     @Override
@@ -78,6 +81,7 @@ final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
     }
 
     void write(HttpServletResponse response, OAuth2Error error, Duration retryAfter) throws IOException {
+        metrics.refused(error);
         int status = switch (error.getErrorCode()) {
             case OAuth2ErrorCodes.INVALID_CLIENT -> HttpServletResponse.SC_UNAUTHORIZED;
             case LimitExceededException.RATE_LIMITED, LimitExceededException.QUOTA_EXCEEDED -> 429;

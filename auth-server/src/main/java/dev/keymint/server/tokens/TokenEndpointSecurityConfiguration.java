@@ -9,6 +9,7 @@ import dev.keymint.server.signing.SigningKeys;
 import dev.keymint.server.usage.UsageRecorder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -69,11 +70,16 @@ public class TokenEndpointSecurityConfiguration {
      * it counts the wait) and ahead of Spring Security's filters.
      */
     @Bean
+    TokenMetrics tokenMetrics(ObjectProvider<MeterRegistry> meters) {
+        return new TokenMetrics(meters.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    @Bean
     FilterRegistrationBean<TokenRequestAdmission> tokenRequestAdmission(TokenConcurrencyProperties concurrency,
-                                                                        JsonMapper json,
+                                                                        JsonMapper json, TokenMetrics metrics,
                                                                         ObjectProvider<MeterRegistry> meters) {
         var admission = new TokenRequestAdmission(concurrency.effectiveLimit(), concurrency.maxWait(),
-                OAuthErrorResponseHandler.forTokenRequests(json));
+                OAuthErrorResponseHandler.forTokenRequests(json, metrics));
         meters.ifAvailable(registry -> Gauge.builder("keymint.tokens.waiting", admission, TokenRequestAdmission::waiting)
                 .description("Token requests waiting for their turn (see keymint.tokens.concurrency)")
                 .register(registry));
@@ -94,7 +100,7 @@ public class TokenEndpointSecurityConfiguration {
     SecurityFilterChain tokenEndpointFilterChain(HttpSecurity http, ApiKeyCache keys, SigningKeys signingKeys,
                                                  TokenProperties tokens, LastUsedRecorder lastUsed, Clock clock,
                                                  JsonMapper json, ClientAddressResolver addresses, KeyLimiter limiter,
-                                                 UsageRecorder usage) throws Exception {
+                                                 UsageRecorder usage, TokenMetrics metrics) throws Exception {
         var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, addresses, limiter, usage, clock);
         var clientCredentials = new ClientCredentialsTokenProvider(new AccessTokenMinter(signingKeys, tokens, clock),
                 lastUsed, limiter, usage);
@@ -110,7 +116,7 @@ public class TokenEndpointSecurityConfiguration {
                                     providers.clear();
                                     providers.add(clientAuthentication);
                                 })
-                                .errorResponseHandler(OAuthErrorResponseHandler.forClientAuthentication(json)))
+                                .errorResponseHandler(OAuthErrorResponseHandler.forClientAuthentication(json, metrics)))
                         .tokenEndpoint(token -> token
                                 .accessTokenRequestConverters(converters -> {
                                     converters.clear();
@@ -120,9 +126,10 @@ public class TokenEndpointSecurityConfiguration {
                                     providers.clear();
                                     providers.add(clientCredentials);
                                 })
-                                .accessTokenResponseHandler(new TokenResponseWriter(json))
-                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json))))
-                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(new MissingClientAuthenticationEntryPoint(json)))
+                                .accessTokenResponseHandler(new TokenResponseWriter(json, metrics))
+                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json, metrics))))
+                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(new MissingClientAuthenticationEntryPoint(
+                        OAuthErrorResponseHandler.forTokenRequests(json, metrics))))
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.requestCache(new NullRequestCache()))
