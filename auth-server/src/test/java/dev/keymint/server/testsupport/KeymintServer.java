@@ -109,12 +109,20 @@ public final class KeymintServer implements AutoCloseable {
                     "spring.datasource.hikari.maximum-pool-size=4",
                     "keymint.master-key=" + masterKey,
                     "keymint.data-dir=" + Path.of("target", "keymint-test-data").toAbsolutePath(),
-                    "logging.level.root=WARN"));
+                    "logging.level.root=WARN",
+                    // Nothing keeps connections open across a test's end; the drain has a test of its own.
+                    "keymint.shutdown.drain=0s"));
+            // A test's own value replaces the default (a property given twice would bind as a list).
+            all.removeIf(defaulted -> properties.stream().anyMatch(own -> name(own).equals(name(defaulted))));
             all.addAll(properties);
             // As command-line arguments they outrank application.properties, as an operator's would.
             return new KeymintServer(new SpringApplicationBuilder(KeymintApplication.class)
                     .run(all.stream().map(property -> "--" + property).toArray(String[]::new)));
         }
+    }
+
+    private static String name(String property) {
+        return property.substring(0, property.indexOf('='));
     }
 
     /** Convenience for tests that read one row as a map. */
