@@ -83,7 +83,7 @@ public final class ApiKeyCache {
      * Seconds since the round trip of the last confirmation was sent, NaN before the first: what an
      * operator alerts on when the listener stops confirming (memory stops answering after the lease).
      */
-    public double secondsSinceConfirmation() {
+    double secondsSinceConfirmation() {
         long last = lastConfirmedNanos;
         return last == 0 ? Double.NaN : (System.nanoTime() - last) / 1e9;
     }

@@ -65,15 +65,16 @@ public class TokenEndpointSecurityConfiguration {
         return SecurityObservationSettings.noObservations();
     }
 
-    /**
-     * Queues token requests before any work is done on them, inside the HTTP request metric (so
-     * it counts the wait) and ahead of Spring Security's filters.
-     */
+    /** Tokens issued and refused by reason; counted (unseen) in memory when no registry is configured. */
     @Bean
     TokenMetrics tokenMetrics(ObjectProvider<MeterRegistry> meters) {
         return new TokenMetrics(meters.getIfAvailable(SimpleMeterRegistry::new));
     }
 
+    /**
+     * Queues token requests before any work is done on them, inside the HTTP request metric (so
+     * it counts the wait) and ahead of Spring Security's filters.
+     */
     @Bean
     FilterRegistrationBean<TokenRequestAdmission> tokenRequestAdmission(TokenConcurrencyProperties concurrency,
                                                                         JsonMapper json, TokenMetrics metrics,
