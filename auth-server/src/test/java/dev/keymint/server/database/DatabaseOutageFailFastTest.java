@@ -92,7 +92,9 @@ class DatabaseOutageFailFastTest {
     }
 
     private static double poolTimeouts(KeymintServer server) {
-        return TokenClient.get(server.managementUrl() + "/actuator/prometheus").body().lines()
+        String metrics = TokenClient.get(server.managementUrl() + "/actuator/prometheus").body();
+        assertThat(metrics).as("the pool's counter is published").contains("hikaricp_connections_timeout_total");
+        return metrics.lines()
                 .filter(line -> line.startsWith("hikaricp_connections_timeout_total"))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
