@@ -24,8 +24,8 @@ import org.springframework.beans.factory.ObjectProvider;
  * <p>Anything that fails to reach the database (the key-change listener losing its connection, a
  * request that got no connection in time) only <em>suspects</em> an outage: a probe then opens a
  * connection of its own beside the pool, off the request path. If that fails the outage is known,
- * and the probe tries again every {@value #PROBE_INTERVAL_MILLIS} ms until PostgreSQL answers; then
- * requests go to the pool again. A pool that was merely busy (every connection in use) is never
+ * and the probe tries again every {@value #PROBE_INTERVAL_MILLIS} ms until PostgreSQL answers (or
+ * the listener gets its connection back first); then requests go to the pool again. A pool that was merely busy (every connection in use) is never
  * taken for an outage, since the probe gets through.
  *
  * <p>The breaker only ever refuses sooner: it never lets the key cache answer from memory. That is
@@ -46,6 +46,8 @@ public final class DatabaseAvailability implements DisposableBean {
         return thread;
     });
     private volatile Outage outage;
+    /** When something last got through on its own (guarded by this); a probe begun before cannot reopen. */
+    private long reachedAtNanos = System.nanoTime();
 
     /** @param probeTimeoutMillis how long a probe may take to connect: the pool's connection timeout */
     DatabaseAvailability(ObjectProvider<DataSource> dataSource, int probeTimeoutMillis, Clock clock) {
@@ -71,6 +73,15 @@ public final class DatabaseAvailability implements DisposableBean {
         }
     }
 
+    /**
+     * Something just got a connection of its own through (the key-change listener reconnecting):
+     * requests need not wait for the probe's next try to use the database again.
+     */
+    public synchronized void reachable() {
+        reachedAtNanos = System.nanoTime();
+        endOutage();
+    }
+
     void refuseDuringOutage() throws DatabaseUnavailableException {
         Outage known = outage;
         if (known != null) {
@@ -82,27 +93,36 @@ public final class DatabaseAvailability implements DisposableBean {
     private void probeUntilReachable() {
         try {
             while (!Thread.currentThread().isInterrupted()) {
+                long startedAt = System.nanoTime();
                 Optional<String> failure = probe();
                 if (failure.isEmpty()) {
-                    Outage ended = outage;
-                    outage = null;
-                    if (ended != null) {
-                        log.info("PostgreSQL answers again after {} s; requests use it again",
-                                Duration.between(ended.since(), clock.instant()).toSeconds());
-                    }
+                    endOutage();
                     return;
                 }
-                if (outage == null) {
-                    outage = new Outage(clock.instant(), failure.get());
-                    log.warn("PostgreSQL is unreachable ({}); requests that need it are answered 503 at once and "
-                            + "readiness is DOWN until a probe, every second, reaches it", failure.get());
-                }
+                beginOutage(failure.get(), startedAt);
                 Thread.sleep(PROBE_INTERVAL_MILLIS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             probing.set(false);
+        }
+    }
+
+    private synchronized void beginOutage(String reason, long probeStartedAt) {
+        if (outage == null && probeStartedAt - reachedAtNanos > 0) {
+            outage = new Outage(clock.instant(), reason);
+            log.warn("PostgreSQL is unreachable ({}); requests that need it are answered 503 at once and "
+                    + "readiness is DOWN until a probe, every second, reaches it", reason);
+        }
+    }
+
+    private synchronized void endOutage() {
+        Outage ended = outage;
+        outage = null;
+        if (ended != null) {
+            log.info("PostgreSQL answers again after {} s; requests use it again",
+                    Duration.between(ended.since(), clock.instant()).toSeconds());
         }
     }
 

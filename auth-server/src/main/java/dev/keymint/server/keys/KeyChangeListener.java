@@ -121,6 +121,7 @@ final class KeyChangeListener implements SmartLifecycle {
                     statement.execute("delete from key_cache_instances where lease_until < now() - interval '1 day'");
                 }
                 cache.forgetAll(); // whatever changed while nobody listened is unknown
+                availability.reachable();
                 if (failures > 0) {
                     log.info("Listening for API key changes again; keys are served from memory");
                     failures = 0;
