@@ -73,7 +73,9 @@ public final class KeymintAuthorization {
             } catch (InvalidScopeException e) {
                 return new AuthorizationDecision(false);
             }
-            if (jwt instanceof VerifiedJwt verified && verified.token() != null) {
+            // Spring wraps the decoded Jwt as the principal; the credentials are the decoder's own object
+            if (auth.getCredentials() instanceof VerifiedJwt verified && verified.token() != null
+                    && verified.getTokenValue().equals(jwt.getTokenValue())) {
                 try {
                     verified.token().require(required);
                     return new AuthorizationDecision(true);
