@@ -161,8 +161,7 @@ public final class UsageReporter implements AutoCloseable {
         try {
             flush.get(closeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            LOG.log(Level.WARNING, "usage reporter closed before its last report finished ({0} batches unsent)",
-                    batches.queued());
+            LOG.log(Level.WARNING, "usage reporter closed before its last report finished: its counts are not reported");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException e) {
