@@ -11,7 +11,8 @@ import java.util.Optional;
 
 /**
  * A Keymint access token whose signature, issuer, lifetime, type and configured expectations
- * have been verified by {@link TokenVerifier#verify(String)}. Immutable and thread-safe.
+ * have been verified by {@link TokenVerifier#verify(String)}, for one request. Thread-safe, and
+ * immutable apart from that request's usage counting ({@link #require}, {@link #recordCost}).
  *
  * <p>Claims are exposed as plain Java values: {@link String}, {@link Long} or {@link Double},
  * {@link Boolean}, unmodifiable {@link List} and {@link Map}, or null.

@@ -60,6 +60,9 @@ final class AdminTokenVerifiers implements AuthenticationManagerResolver<HttpSer
                 .audience(audience)
                 .cacheLifetime(Duration.ofSeconds(1), Duration.ofMinutes(1))
                 .minRefreshInterval(Duration.ofSeconds(1))
+                // a key's api_requests_per_minute limits the customer's APIs (their resource servers
+                // enforce and report it), not Keymint's admin API, where usage reporters post
+                .apiRateLimit(false)
                 .build();
         return new ProviderManager(new JwtAuthenticationProvider(new KeymintJwtDecoder(verifier)));
     }
