@@ -4,8 +4,10 @@ import dev.keymint.sdk.TokenRejectedException.Reason;
 import dev.keymint.sdk.internal.HttpFetcher;
 import dev.keymint.sdk.internal.JsonObjectReader;
 import dev.keymint.sdk.internal.JwksCache;
+import dev.keymint.sdk.internal.RateLimiter;
 import dev.keymint.sdk.internal.StatusListCache;
 import dev.keymint.sdk.internal.StatusListTokenVerifier;
+import dev.keymint.sdk.internal.UsageCounter;
 import dev.keymint.sdk.internal.Uris;
 import dev.keymint.sdk.internal.VerifierKey;
 import java.net.URI;
@@ -42,7 +44,10 @@ import java.util.Set;
  * the configured audience; {@code org} equal to the configured organization; {@code sub},
  * {@code client_id}, {@code jti} present; {@code scope}, if present, valid {@link Scopes}; last,
  * when the token has a {@code status.status_list} claim, its entry in that Token Status List
- * (on by default, see {@link Builder#statusCheck(boolean)}).
+ * (on by default, see {@link Builder#statusCheck(boolean)}); then, when it has an
+ * {@code api_requests_per_minute} claim, its key's request rate in this process
+ * ({@link RateLimitedException}, see {@link Builder#apiRateLimit(boolean)}). With a
+ * {@link Builder#usageReporter(UsageReporter) usage reporter}, each outcome is counted for Keymint.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-4">RFC 9068 §4 Validating JWT Access Tokens</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8725#section-3.1">RFC 8725 §3.1 Perform Algorithm Verification</a>
@@ -65,6 +70,10 @@ public final class TokenVerifier {
     private final JwksCache keys;
     /** Null when status checks are off. */
     private final StatusListCache statusLists;
+    /** Null when {@code api_requests_per_minute} is not enforced. */
+    private final RateLimiter rateLimiter;
+    /** Null without a usage reporter. */
+    private final UsageCounter usage;
     private final ParseMemo<Scopes> scopeCache = new ParseMemo<>(SCOPE_CACHE_SIZE, Scopes::parse);
     /** Every token one key signs has the same encoded header: a lookup instead of a decode and a JSON parse. */
     private final ParseMemo<Map<String, Object>> headerCache = new ParseMemo<>(HEADER_CACHE_SIZE,
@@ -80,6 +89,8 @@ public final class TokenVerifier {
         this.maxTokenLength = b.maxTokenLength;
         this.keys = keys;
         this.statusLists = statusLists;
+        this.rateLimiter = b.apiRateLimit ? new RateLimiter(b.maxRateLimitedKeys) : null;
+        this.usage = b.usageReporter != null ? b.usageReporter.counter() : null;
     }
 
     /**
@@ -108,6 +119,7 @@ public final class TokenVerifier {
      *                                {@link Reason#SUSPENDED} from its status list), or (with
      *                                {@link Reason#JWKS_UNAVAILABLE}, {@link Reason#STATUS_UNAVAILABLE})
      *                                the keys or a current status list cannot be obtained
+     * @throws RateLimitedException   if the token's key exceeded its {@code api_requests_per_minute}
      */
     public VerifiedToken verify(String bearerHeaderOrToken) {
         if (bearerHeaderOrToken == null) {
@@ -208,9 +220,33 @@ public final class TokenVerifier {
         String team = optionalString(claims, "team");
         String id = requiredString(claims, "jti");
         if (statusLists != null) {
-            statusLists.check(claims.get("status"), now); // last: the only check that may fetch (once per list)
+            statusLists.check(claims.get("status"), now); // the only check that may fetch (once per list)
         }
-        return new VerifiedToken(algorithm, kid, subject, clientId, org, team, aud, scopes, issuedAt, expiresAt, id, claims);
+        long second = now.getEpochSecond();
+        if (rateLimiter != null) {
+            admit(clientId, claims.get("api_requests_per_minute"), second); // last: only valid tokens use up the limit
+        }
+        if (usage != null) {
+            usage.allowed(clientId, second);
+        }
+        return new VerifiedToken(algorithm, kid, subject, clientId, org, team, aud, scopes, issuedAt, expiresAt, id, claims,
+                usage);
+    }
+
+    private void admit(String clientId, Object limitClaim, long second) {
+        if (limitClaim == null) {
+            return;
+        }
+        if (!(limitClaim instanceof Long limit) || limit < 1 || limit > 1_000_000) {
+            throw malformed("the token's api_requests_per_minute claim is not an integer between 1 and 1000000");
+        }
+        int wait = rateLimiter.acquire(clientId, limit.intValue(), second);
+        if (wait > 0) {
+            if (usage != null) {
+                usage.refusedRate(clientId, second);
+            }
+            throw new RateLimitedException(clientId, limit.intValue(), wait);
+        }
     }
 
     private static Map<String, Object> json(String token, int from, int to, String part) {
@@ -354,6 +390,9 @@ public final class TokenVerifier {
         private Duration statusStaleness = Duration.ofMinutes(5);
         private int maxStatusLists = 64;
         private int maxStatusListSize = 4 * 1024 * 1024;
+        private boolean apiRateLimit = true;
+        private int maxRateLimitedKeys = 100_000;
+        private UsageReporter usageReporter;
 
         private Builder(String issuer) {
             this.issuer = issuer;
@@ -641,6 +680,53 @@ public final class TokenVerifier {
                 throw new IllegalArgumentException("maxStatusListSize must be between 1 KiB and 64 MiB");
             }
             this.maxStatusListSize = bytes;
+            return this;
+        }
+
+        /**
+         * Enforces the {@code api_requests_per_minute} claim Keymint puts in the tokens of keys with an
+         * API request limit (default on): at most that many verified requests per key in any rolling
+         * 60 seconds (one-second steps), counted in this verifier. Further requests get
+         * {@link RateLimitedException} (429 with {@code Retry-After}). A token without the claim is
+         * not limited. N resource-server processes (or verifiers) each allow the full limit, so a key
+         * may make up to N times as many requests in total.
+         *
+         * @param enabled false to ignore the claim
+         * @return this builder
+         */
+        public Builder apiRateLimit(boolean enabled) {
+            this.apiRateLimit = enabled;
+            return this;
+        }
+
+        /**
+         * Most keys with an {@code api_requests_per_minute} claim tracked at once (default 100,000; about
+         * 300 bytes each). Keys idle for a minute make room; a key finding no room is not limited
+         * until there is (its token is still verified).
+         *
+         * @param keys between 1 and 10,000,000
+         * @return this builder
+         */
+        public Builder maxRateLimitedKeys(int keys) {
+            if (keys < 1 || keys > 10_000_000) {
+                throw new IllegalArgumentException("maxRateLimitedKeys must be between 1 and 10000000");
+            }
+            this.maxRateLimitedKeys = keys;
+            return this;
+        }
+
+        /**
+         * Counts every verification outcome for Keymint: allowed, refused for scope
+         * ({@link VerifiedToken#require}), refused for rate ({@link RateLimitedException}), and the cost
+         * recorded with {@link VerifiedToken#recordCost(long)}. Tokens refused for any other reason are
+         * not counted (they may not come from the key they name). Off by default: then nothing is
+         * counted and no thread runs. Several verifiers may share one reporter.
+         *
+         * @param reporter the reporter
+         * @return this builder
+         */
+        public Builder usageReporter(UsageReporter reporter) {
+            this.usageReporter = Objects.requireNonNull(reporter, "reporter cannot be null");
             return this;
         }
 

@@ -1,5 +1,8 @@
 package dev.keymint.sdk;
 
+import dev.keymint.sdk.internal.UsageCounter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -8,7 +11,8 @@ import java.util.Optional;
 
 /**
  * A Keymint access token whose signature, issuer, lifetime, type and configured expectations
- * have been verified by {@link TokenVerifier#verify(String)}. Immutable and thread-safe.
+ * have been verified by {@link TokenVerifier#verify(String)}, for one request. Thread-safe, and
+ * immutable apart from that request's usage counting ({@link #require}, {@link #recordCost}).
  *
  * <p>Claims are exposed as plain Java values: {@link String}, {@link Long} or {@link Double},
  * {@link Boolean}, unmodifiable {@link List} and {@link Map}, or null.
@@ -16,6 +20,16 @@ import java.util.Optional;
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-2.2">RFC 9068 §2.2 Data Structure</a>
  */
 public final class VerifiedToken {
+
+    private static final VarHandle SCOPE_REFUSED;
+
+    static {
+        try {
+            SCOPE_REFUSED = MethodHandles.lookup().findVarHandle(VerifiedToken.class, "scopeRefused", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String subject;
     private final String clientId;
@@ -29,9 +43,14 @@ public final class VerifiedToken {
     private final Map<String, Object> claims;
     private final SignatureAlgorithm algorithm;
     private final String keyId;
+    /** The usage reporter's counter, or null when usage is not reported. */
+    private final UsageCounter usage;
+    /** Whether this request was already counted as refused for scope. */
+    @SuppressWarnings("unused") // through SCOPE_REFUSED
+    private volatile boolean scopeRefused;
 
     VerifiedToken(SignatureAlgorithm algorithm, String keyId, String subject, String clientId, String organization, String team, List<String> audience,
-                  Scopes scopes, Instant issuedAt, Instant expiresAt, String id, Map<String, Object> claims) {
+                  Scopes scopes, Instant issuedAt, Instant expiresAt, String id, Map<String, Object> claims, UsageCounter usage) {
         this.subject = subject;
         this.clientId = clientId;
         this.organization = organization;
@@ -44,6 +63,7 @@ public final class VerifiedToken {
         this.claims = claims;
         this.algorithm = algorithm;
         this.keyId = keyId;
+        this.usage = usage;
     }
 
     /** @return the algorithm the token was signed with */
@@ -136,14 +156,13 @@ public final class VerifiedToken {
      * @throws InvalidScopeException      if the action or path is not valid scope syntax
      */
     public VerifiedToken require(String action, String resourceOrFilter) {
-        Scope required = Scope.of(action, resourceOrFilter);
-        if (!scopes.covers(required)) {
-            throw new InsufficientScopeException(required);
-        }
-        return this;
+        return require(Scope.of(action, resourceOrFilter));
     }
 
     /**
+     * Requires a scope. With a {@link UsageReporter}, the first refusal moves this request from
+     * "allowed" to "refused for scope" in the key's usage.
+     *
      * @param required a scope
      * @return this token, for chaining
      * @throws InsufficientScopeException if no scope of the token covers it
@@ -151,7 +170,29 @@ public final class VerifiedToken {
     public VerifiedToken require(Scope required) {
         Objects.requireNonNull(required, "required cannot be null");
         if (!scopes.covers(required)) {
+            if (usage != null && SCOPE_REFUSED.compareAndSet(this, false, true)) {
+                usage.refusedForScope(clientId);
+            }
             throw new InsufficientScopeException(required);
+        }
+        return this;
+    }
+
+    /**
+     * Adds application-defined cost units (model tokens, micro-dollars, …) to this request's API key
+     * in the usage reported to Keymint; call it any number of times per request. Without a
+     * {@link UsageReporter} on the verifier it does nothing, so code can call it either way.
+     *
+     * @param units zero or more units
+     * @return this token, for chaining
+     * @throws IllegalArgumentException if {@code units} is negative
+     */
+    public VerifiedToken recordCost(long units) {
+        if (units < 0) {
+            throw new IllegalArgumentException("units cannot be negative");
+        }
+        if (usage != null && units > 0) {
+            usage.cost(clientId, units);
         }
         return this;
     }

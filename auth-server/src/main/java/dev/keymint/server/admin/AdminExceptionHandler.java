@@ -12,6 +12,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -43,11 +44,13 @@ final class AdminExceptionHandler extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * Only a database that cannot be reached is "unavailable"; any other database error is a bug
-     * of ours (the request was validated before it got there), answered as one.
+     * Only a database that cannot be reached is "unavailable" (a transaction that could not begin
+     * failed to get its connection: the same outage); any other database error is a bug of ours
+     * (the request was validated before it got there), answered as one.
      */
-    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessResourceException.class})
-    ResponseEntity<ProblemDetail> database(DataAccessException e) {
+    @ExceptionHandler({DataAccessResourceFailureException.class, TransientDataAccessResourceException.class,
+            CannotCreateTransactionException.class})
+    ResponseEntity<ProblemDetail> database(RuntimeException e) {
         log.error("Admin request failed on the database: {}", e.getClass().getSimpleName());
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
                 "The database is unavailable; retry shortly");

@@ -22,6 +22,7 @@ import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 import tools.jackson.databind.json.JsonMapper;
@@ -99,6 +100,7 @@ public class AdminSecurityConfiguration {
                                     insufficientScope(detail, requiredScope(request.getRequestURI())));
                             writeProblem(json, response, HttpStatus.FORBIDDEN, "insufficient-scope", "Forbidden", detail);
                         }))
+                .addFilterBefore(new AdminDatabaseOutageFilter(json), BearerTokenAuthenticationFilter.class)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.requestCache(new NullRequestCache()))
                 .headers(headers -> headers.cacheControl(cache -> { }))

@@ -29,6 +29,8 @@ public final class ApiKeyCache {
     private final AtomicLong changes = new AtomicLong();
     private volatile boolean confirmed;
     private volatile long confirmedUntilNanos;
+    /** When the round trip of the last confirmation was sent; 0 before the first. */
+    private volatile long lastConfirmedNanos;
 
     public ApiKeyCache(JdbcApiKeyRepository keys, KeyCacheProperties properties) {
         this.keys = keys;
@@ -77,6 +79,15 @@ public final class ApiKeyCache {
         return confirmed && System.nanoTime() - confirmedUntilNanos < 0;
     }
 
+    /**
+     * Seconds since the round trip of the last confirmation was sent, NaN before the first: what an
+     * operator alerts on when the listener stops confirming (memory stops answering after the lease).
+     */
+    double secondsSinceConfirmation() {
+        long last = lastConfirmedNanos;
+        return last == 0 ? Double.NaN : (System.nanoTime() - last) / 1e9;
+    }
+
     void forget(String id) {
         changes.incrementAndGet();
         rows.remove(id);
@@ -93,6 +104,7 @@ public final class ApiKeyCache {
      */
     void confirmed(long sentAtNanos) {
         confirmedUntilNanos = sentAtNanos + leaseNanos;
+        lastConfirmedNanos = sentAtNanos;
         confirmed = true;
     }
 

@@ -1,5 +1,6 @@
 package dev.keymint.server.keys;
 
+import dev.keymint.server.database.DatabaseAvailability;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
@@ -24,6 +25,10 @@ class KeyCacheConfiguration {
             Gauge.builder("keymint.keys.cache.answering", cache, c -> c.answeringFromMemory() ? 1 : 0)
                     .description("1 while the token path may answer from memory (its change listener is confirmed), else 0")
                     .register(registry);
+            Gauge.builder("keymint.keys.cache.confirmation.age", cache, ApiKeyCache::secondsSinceConfirmation)
+                    .description("Seconds since the change listener last confirmed; memory answers only within the lease")
+                    .baseUnit("seconds")
+                    .register(registry);
         });
         return cache;
     }
@@ -32,9 +37,9 @@ class KeyCacheConfiguration {
     @Bean
     @ConditionalOnWebApplication
     @ConditionalOnBooleanProperty(name = "keymint.keys.cache.enabled", matchIfMissing = true)
-    KeyChangeListener keyChangeListener(DataSource dataSource, ApiKeyCache cache,
+    KeyChangeListener keyChangeListener(DataSource dataSource, ApiKeyCache cache, DatabaseAvailability availability,
                                         ObjectProvider<KeyChangeFollower> followers, KeyCacheProperties properties) {
-        return new KeyChangeListener(dataSource, cache, followers.orderedStream().toList(), properties);
+        return new KeyChangeListener(dataSource, cache, followers.orderedStream().toList(), availability, properties);
     }
 
     @Bean

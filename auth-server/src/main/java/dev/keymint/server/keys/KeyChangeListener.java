@@ -1,8 +1,8 @@
 package dev.keymint.server.keys;
 
-import com.zaxxer.hikari.HikariDataSource;
+import dev.keymint.server.database.DatabaseAvailability;
+import dev.keymint.server.database.DirectConnections;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -47,6 +47,7 @@ final class KeyChangeListener implements SmartLifecycle {
     private final DataSource dataSource;
     private final ApiKeyCache cache;
     private final List<KeyChangeFollower> followers;
+    private final DatabaseAvailability availability;
     private final double leaseSeconds;
     private final int heartbeatMillis;
     private final int networkTimeoutMillis;
@@ -55,10 +56,11 @@ final class KeyChangeListener implements SmartLifecycle {
     private volatile Connection connection;
 
     KeyChangeListener(DataSource dataSource, ApiKeyCache cache, List<KeyChangeFollower> followers,
-                      KeyCacheProperties properties) {
+                      DatabaseAvailability availability, KeyCacheProperties properties) {
         this.dataSource = dataSource;
         this.cache = cache;
         this.followers = List.copyOf(followers);
+        this.availability = availability;
         this.leaseSeconds = properties.lease().toNanos() / 1e9;
         this.heartbeatMillis = (int) Math.max(1, properties.heartbeat().toMillis());
         this.networkTimeoutMillis = (int) Math.max(1000, properties.lease().toMillis() * 2);
@@ -125,6 +127,7 @@ final class KeyChangeListener implements SmartLifecycle {
                     statement.execute("delete from key_cache_instances where lease_until < now() - interval '1 day'");
                 }
                 forgetAll(); // whatever changed while nobody listened is unknown
+                availability.reachable();
                 if (failures > 0) {
                     log.info("Listening for API key changes again; keys are served from memory");
                     failures = 0;
@@ -142,6 +145,7 @@ final class KeyChangeListener implements SmartLifecycle {
                 if (!mayRun()) {
                     return;
                 }
+                availability.suspect(e.getMessage());
                 if (failures++ == 0) {
                     log.warn("Not listening for API key changes ({}); every token request reads its key from "
                             + "PostgreSQL until this is back", e.getMessage());
@@ -156,38 +160,11 @@ final class KeyChangeListener implements SmartLifecycle {
     }
 
     /**
-     * A connection outside the pool when the pool says how to open one: the listener holds it for
-     * good, and the pool's size is meant for request work. Named so operators can find it in
-     * {@code pg_stat_activity}.
+     * A connection outside the pool: the listener holds it for good, and the pool's size is meant
+     * for request work.
      */
     private Connection openConnection() throws SQLException {
-        if (!dataSource.isWrapperFor(HikariDataSource.class)) {
-            return dataSource.getConnection();
-        }
-        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
-        if (pool.getJdbcUrl() == null) {
-            return dataSource.getConnection();
-        }
-        Properties properties = new Properties();
-        properties.putAll(pool.getDataSourceProperties());
-        putIfNotNull(properties, "user", pool.getUsername());
-        putIfNotNull(properties, "password", pool.getPassword());
-        putIfNotNull(properties, "currentSchema", pool.getSchema());
-        properties.setProperty("ApplicationName", "keymint key changes");
-        String timeoutSeconds = String.valueOf(Math.max(1, networkTimeoutMillis / 1000));
-        properties.putIfAbsent("connectTimeout", timeoutSeconds);
-        properties.putIfAbsent("loginTimeout", timeoutSeconds);
-        properties.putIfAbsent("tcpKeepAlive", "true");
-        Connection opened = DriverManager.getConnection(pool.getJdbcUrl(), properties);
-        if (pool.getConnectionInitSql() != null) {
-            try (Statement statement = opened.createStatement()) {
-                statement.execute(pool.getConnectionInitSql());
-            } catch (SQLException e) {
-                closeQuietly(opened);
-                throw e;
-            }
-        }
-        return opened;
+        return DirectConnections.open(dataSource, "keymint key changes", networkTimeoutMillis);
     }
 
     private void confirm(Connection listening, PGConnection notifications) throws SQLException {
@@ -276,22 +253,6 @@ final class KeyChangeListener implements SmartLifecycle {
             delete.executeUpdate();
         } catch (SQLException | RuntimeException e) {
             log.debug("Could not withdraw from key_cache_instances ({}); its lease runs out by itself", e.getMessage());
-        }
-    }
-
-    private static void putIfNotNull(Properties properties, String name, String value) {
-        if (value != null) {
-            properties.setProperty(name, value);
-        }
-    }
-
-    private static void closeQuietly(Connection connection) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException | RuntimeException e) {
-                log.debug("Closing the key change connection: {}", e.getMessage());
-            }
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -71,6 +72,11 @@ public class SigningKeys {
         }
     }
 
+    /** When the current key started signing (its creation, for the very first key). */
+    public Instant currentSince() {
+        return state.currentSince;
+    }
+
     /** Follows changes made by any instance. A failed refresh keeps the last good state. */
     @Scheduled(fixedDelayString = "${keymint.signing.refresh-interval:10s}",
             initialDelayString = "${keymint.signing.refresh-interval:10s}")
@@ -94,8 +100,9 @@ public class SigningKeys {
         SigningKey signingKey = previous != null && previous.current.kid().equals(current.kid())
                 ? previous.current
                 : signer(current);
+        Instant since = current.activatedAt() != null ? current.activatedAt() : current.createdAt();
         Set<String> kids = rows.stream().map(SigningKeyRow::kid).collect(Collectors.toUnmodifiableSet());
-        return new State(signingKey, new PublishedJwks(json, etag(json)), published.size(), kids);
+        return new State(signingKey, since, new PublishedJwks(json, etag(json)), published.size(), kids);
     }
 
     private SigningKey signer(SigningKeyRow row) {
@@ -125,6 +132,7 @@ public class SigningKeys {
         }
     }
 
-    private record State(SigningKey current, PublishedJwks jwks, int publishedCount, Set<String> kids) {
+    private record State(SigningKey current, Instant currentSince, PublishedJwks jwks, int publishedCount,
+                         Set<String> kids) {
     }
 }

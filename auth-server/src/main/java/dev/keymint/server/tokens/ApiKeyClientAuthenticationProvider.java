@@ -1,5 +1,6 @@
 package dev.keymint.server.tokens;
 
+import dev.keymint.server.database.DatabaseUnavailableException;
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.ApiKeyFormat;
 import dev.keymint.server.keys.ApiKeyCache;
@@ -98,14 +99,14 @@ final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider
         if (status != KeyStatus.ACTIVE) {
             log.debug("Refused a token to client_id {}: key is {}", clientId, status);
             usage.record(key.organizationId(), key.id(), UsageOutcome.valueOf(status.name()), now);
-            throw invalidClient("The API key is " + status.databaseValue());
+            throw invalidClient(status.databaseValue(), "The API key is " + status.databaseValue());
         }
         if (!key.allowedCidrs().isEmpty()) {
             String address = clientAddress();
             if (!key.allowsAddress(CidrRange.literal(address))) {
                 log.debug("Refused a token to client_id {}: address {} not allowed", clientId, address);
                 usage.record(key.organizationId(), key.id(), UsageOutcome.CIDR, now);
-                throw invalidClient("The API key may not be used from address " + address);
+                throw invalidClient("cidr", "The API key may not be used from address " + address);
             }
         }
         Optional<Duration> wait = limiter.acquireRequest(key);
@@ -121,14 +122,24 @@ final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider
         try {
             return keys.findById(clientId);
         } catch (DataAccessException e) {
-            log.error("Cannot read API key {}: {}", clientId, e.getMessage());
+            if (e.contains(DatabaseUnavailableException.class)) {
+                log.debug("Cannot read API key {}: the database is known to be unreachable", clientId); // logged once
+            } else {
+                log.error("Cannot read API key {}: {}", clientId, e.getMessage());
+            }
             throw new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE,
                     "The key store is unavailable; retry shortly", null));
         }
     }
 
     private static OAuth2AuthenticationException invalidClient(String description) {
-        return new OAuth2AuthenticationException(new OAuth2Error(OAuth2ErrorCodes.INVALID_CLIENT, description, ERROR_URI));
+        return invalidClient(OAuth2ErrorCodes.INVALID_CLIENT, description);
+    }
+
+    /** {@code reason}: why, for {@link TokenMetrics}; the client sees {@code invalid_client} either way. */
+    private static OAuth2AuthenticationException invalidClient(String reason, String description) {
+        return new OAuth2AuthenticationException(new TokenMetrics.Refusal(OAuth2ErrorCodes.INVALID_CLIENT, reason,
+                description, ERROR_URI));
     }
 
     @Override

@@ -7,7 +7,6 @@ import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.web.AuthenticationEntryPoint;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A token request that presents no client credentials at all gets the same {@code invalid_client}
@@ -17,8 +16,8 @@ final class MissingClientAuthenticationEntryPoint implements AuthenticationEntry
 
     private final OAuthErrorResponseHandler errors;
 
-    MissingClientAuthenticationEntryPoint(JsonMapper json) {
-        this.errors = OAuthErrorResponseHandler.forTokenRequests(json);
+    MissingClientAuthenticationEntryPoint(OAuthErrorResponseHandler errors) {
+        this.errors = errors;
     }
 
     @Override

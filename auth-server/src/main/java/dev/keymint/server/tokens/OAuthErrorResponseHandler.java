@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.security.core.AuthenticationException;
@@ -18,21 +19,30 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Writes token-endpoint errors as RFC 6749 §5.2 JSON: 401 with {@code WWW-Authenticate} for
  * {@code invalid_client}, 403 for {@code insufficient_scope} (introspection without its scope), 429
- * with {@code Retry-After} for {@code rate_limited} and {@code quota_exceeded}, 503 when the key store is down, 400 otherwise; never cached.
+ * with {@code Retry-After} for {@code rate_limited} and {@code quota_exceeded}, 503 when the key store
+ * is down, 400 otherwise; never cached. The token endpoint's handler counts each refusal in
+ * {@link TokenMetrics}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
  */
 final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
 
     private final JsonMapper json;
+    private final Consumer<OAuth2Error> refusals;
 
-    private OAuthErrorResponseHandler(JsonMapper json) {
+    private OAuthErrorResponseHandler(JsonMapper json, Consumer<OAuth2Error> refusals) {
         this.json = json;
+        this.refusals = refusals;
     }
 
-    /** For every error of the token endpoint, from client authentication to the grant. */
-    static OAuthErrorResponseHandler forTokenRequests(JsonMapper json) {
-        return new OAuthErrorResponseHandler(json);
+    /** For every error of the token endpoint, from client authentication to the grant: each is counted. */
+    static OAuthErrorResponseHandler forTokenRequests(JsonMapper json, TokenMetrics metrics) {
+        return new OAuthErrorResponseHandler(json, metrics::refused);
+    }
+
+    /** For OAuth errors that are not token refusals (introspection, unknown /oauth paths): not counted. */
+    static OAuthErrorResponseHandler uncounted(JsonMapper json) {
+        return new OAuthErrorResponseHandler(json, error -> { });
     }
 
     @Override
@@ -56,6 +66,7 @@ final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
     }
 
     void write(HttpServletResponse response, OAuth2Error error, Duration retryAfter) throws IOException {
+        refusals.accept(error);
         int status = switch (error.getErrorCode()) {
             case OAuth2ErrorCodes.INVALID_CLIENT -> HttpServletResponse.SC_UNAUTHORIZED;
             case OAuth2ErrorCodes.INSUFFICIENT_SCOPE -> HttpServletResponse.SC_FORBIDDEN;

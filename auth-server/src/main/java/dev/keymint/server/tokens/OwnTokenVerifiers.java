@@ -48,6 +48,9 @@ public final class OwnTokenVerifiers {
                 .fetcher(ownKeys)
                 .audience(tokens.audience())
                 .statusCheck(false)
+                // a key's api_requests_per_minute limits the customer's APIs (their resource servers
+                // enforce and report it), not Keymint's own endpoints, where usage reporters post
+                .apiRateLimit(false)
                 .cacheLifetime(Duration.ofSeconds(1), Duration.ofMinutes(1))
                 .minRefreshInterval(Duration.ofSeconds(1))
                 .build());

@@ -9,6 +9,7 @@ import dev.keymint.server.signing.SigningKeys;
 import dev.keymint.server.usage.UsageRecorder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
@@ -70,16 +71,22 @@ public class TokenEndpointSecurityConfiguration {
         return SecurityObservationSettings.noObservations();
     }
 
+    /** Tokens issued and refused by reason; counted (unseen) in memory when no registry is configured. */
+    @Bean
+    TokenMetrics tokenMetrics(ObjectProvider<MeterRegistry> meters) {
+        return new TokenMetrics(meters.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
     /**
      * Queues token requests before any work is done on them, inside the HTTP request metric (so
      * it counts the wait) and ahead of Spring Security's filters.
      */
     @Bean
     FilterRegistrationBean<TokenRequestAdmission> tokenRequestAdmission(TokenConcurrencyProperties concurrency,
-                                                                        JsonMapper json,
+                                                                        JsonMapper json, TokenMetrics metrics,
                                                                         ObjectProvider<MeterRegistry> meters) {
         var admission = new TokenRequestAdmission(concurrency.effectiveLimit(), concurrency.maxWait(),
-                OAuthErrorResponseHandler.forTokenRequests(json));
+                OAuthErrorResponseHandler.forTokenRequests(json, metrics));
         meters.ifAvailable(registry -> Gauge.builder("keymint.tokens.waiting", admission, TokenRequestAdmission::waiting)
                 .description("Token requests waiting for their turn (see keymint.tokens.concurrency)")
                 .register(registry));
@@ -94,8 +101,8 @@ public class TokenEndpointSecurityConfiguration {
      * turn, and without Spring Security seeing them.
      */
     @Bean
-    FilterRegistrationBean<TokenRequestFormCheck> tokenRequestFormCheck(JsonMapper json) {
-        var registration = new FilterRegistrationBean<>(new TokenRequestFormCheck(OAuthErrorResponseHandler.forTokenRequests(json)));
+    FilterRegistrationBean<TokenRequestFormCheck> tokenRequestFormCheck(JsonMapper json, TokenMetrics metrics) {
+        var registration = new FilterRegistrationBean<>(new TokenRequestFormCheck(OAuthErrorResponseHandler.forTokenRequests(json, metrics)));
         registration.addUrlPatterns(TOKEN_ENDPOINT);
         registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 2);
         return registration;
@@ -104,7 +111,7 @@ public class TokenEndpointSecurityConfiguration {
     /** OAuth error JSON on the error pages of {@code /oauth/} requests, answered before any other error handling. */
     @Bean
     FilterRegistrationBean<OAuthErrorPages> oauthErrorPages(JsonMapper json) {
-        var registration = new FilterRegistrationBean<>(new OAuthErrorPages(OAuthErrorResponseHandler.forTokenRequests(json)));
+        var registration = new FilterRegistrationBean<>(new OAuthErrorPages(OAuthErrorResponseHandler.uncounted(json)));
         registration.setDispatcherTypes(DispatcherType.ERROR);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
@@ -122,7 +129,8 @@ public class TokenEndpointSecurityConfiguration {
                                                  SigningKeys signingKeys,
                                                  TokenProperties tokens, LastUsedRecorder lastUsed, Clock clock,
                                                  JsonMapper json, ClientAddressResolver addresses, KeyLimiter limiter,
-                                                 UsageRecorder usage, OwnTokenVerifiers ownTokens) throws Exception {
+                                                 UsageRecorder usage, TokenMetrics metrics,
+                                                 OwnTokenVerifiers ownTokens) throws Exception {
         var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, addresses, limiter, usage, clock);
         var clientCredentials = new ClientCredentialsTokenProvider(issuers, new AccessTokenMinter(signingKeys, tokens, clock),
                 lastUsed, limiter, usage, clock);
@@ -140,7 +148,7 @@ public class TokenEndpointSecurityConfiguration {
                                     providers.clear();
                                     providers.add(clientAuthentication);
                                 })
-                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json)))
+                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json, metrics)))
                         .tokenEndpoint(token -> token
                                 .accessTokenRequestConverters(converters -> {
                                     converters.clear();
@@ -150,16 +158,17 @@ public class TokenEndpointSecurityConfiguration {
                                     providers.clear();
                                     providers.add(clientCredentials);
                                 })
-                                .accessTokenResponseHandler(new TokenResponseWriter(json))
-                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json)))
+                                .accessTokenResponseHandler(new TokenResponseWriter(json, metrics))
+                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json, metrics)))
                         .tokenIntrospectionEndpoint(endpoint -> endpoint
                                 .authenticationProviders(providers -> {
                                     providers.clear();
                                     providers.add(introspection);
                                 })
                                 .introspectionResponseHandler(new IntrospectionResponseWriter(json))
-                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json))))
-                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(new MissingClientAuthenticationEntryPoint(json)))
+                                .errorResponseHandler(OAuthErrorResponseHandler.uncounted(json))))
+                .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(new MissingClientAuthenticationEntryPoint(
+                        OAuthErrorResponseHandler.forTokenRequests(json, metrics))))
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.requestCache(new NullRequestCache()))
@@ -172,16 +181,17 @@ public class TokenEndpointSecurityConfiguration {
     }
 
     /**
-     * Public endpoints outside the token path: discovery, JWKS, health; everything else is closed,
-     * and answered as what it is to an outsider, a path that does not exist (404 problem JSON,
-     * written by the error page).
+     * Public endpoints outside the token path: discovery, JWKS, the liveness and readiness probes;
+     * everything else is closed, and answered as what it is to an outsider, a path that does not
+     * exist (404 problem JSON, written by the error page). The actuator's endpoints live on the
+     * management port (this chain guards it too), which only operators reach.
      */
     @Bean
     @Order(Ordered.LOWEST_PRECEDENCE)
     SecurityFilterChain publicEndpointsFilterChain(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(requests -> requests
                         .requestMatchers("/.well-known/**", "/oauth/**", "/actuator/health/**", "/actuator/health",
-                                "/actuator/info", "/actuator/prometheus", "/error").permitAll()
+                                "/actuator/info", "/actuator/prometheus", "/livez", "/readyz", "/error").permitAll()
                         .anyRequest().denyAll())
                 .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(
                         (request, response, denied) -> response.sendError(HttpServletResponse.SC_NOT_FOUND)))

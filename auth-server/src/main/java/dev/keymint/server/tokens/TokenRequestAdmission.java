@@ -8,9 +8,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.web.filter.OncePerRequestFilter;
+import org.springframework.web.filter.ServerHttpObservationFilter;
 
 /**
  * Lets a bounded number of token requests run at once and queues the rest in arrival order.
@@ -53,11 +53,15 @@ final class TokenRequestAdmission extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        // The authorization server answers in a filter, where Spring MVC never names the route: without
+        // this, http.server.requests would tag token requests uri="UNKNOWN", lumped with stray paths.
+        ServerHttpObservationFilter.findObservationContext(request)
+                .ifPresent(observation -> observation.setPathPattern(TokenEndpointSecurityConfiguration.TOKEN_ENDPOINT));
         // Read and parse the form body before taking a turn: a client that trickles its body
         // must hold a thread, not one of the few turns every other client is waiting for.
         request.getParameterMap();
         if (!awaitTurn()) {
-            errors.write(response, new OAuth2Error(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE,
+            errors.write(response, new TokenMetrics.Refusal(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, TokenMetrics.BUSY,
                     "The server is busy; retry shortly", null));
             return;
         }

@@ -23,9 +23,11 @@ import tools.jackson.databind.json.JsonMapper;
 final class TokenResponseWriter implements AuthenticationSuccessHandler {
 
     private final JsonMapper json;
+    private final TokenMetrics metrics;
 
-    TokenResponseWriter(JsonMapper json) {
+    TokenResponseWriter(JsonMapper json, TokenMetrics metrics) {
         this.json = json;
+        this.metrics = metrics;
     }
 
     @Override
@@ -42,5 +44,6 @@ final class TokenResponseWriter implements AuthenticationSuccessHandler {
         response.setHeader(HttpHeaders.PRAGMA, "no-cache");
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         json.writeValue(response.getOutputStream(), body);
+        metrics.issued();
     }
 }

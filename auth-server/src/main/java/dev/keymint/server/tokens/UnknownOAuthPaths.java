@@ -24,7 +24,7 @@ class UnknownOAuthPaths {
     private final OAuthErrorResponseHandler errors;
 
     UnknownOAuthPaths(JsonMapper json) {
-        this.errors = OAuthErrorResponseHandler.forTokenRequests(json);
+        this.errors = OAuthErrorResponseHandler.uncounted(json);
     }
 
     @RequestMapping(OAuthErrorPages.OAUTH_PATHS + "/**")

@@ -3,6 +3,7 @@ package dev.keymint.server.database;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keymint.server.KeymintApplication;
+import dev.keymint.server.testsupport.AdminClient;
 import dev.keymint.server.testsupport.TokenClient;
 import dev.keymint.server.testsupport.TokenClient.Response;
 import java.io.IOException;
@@ -22,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The newcomer's path with nothing configured, in real processes: the server starts on its
  * embedded PostgreSQL, the {@code bootstrap} command runs beside it on the same data directory,
- * and a restart keeps the key and the signing key.
+ * and a restart keeps the key, the signing key, and the usage counts and last-used time of tokens
+ * issued just before the first server was stopped (the database stops only after they are written).
  */
 class EmbeddedDatabaseEndToEndTest {
 
@@ -36,6 +38,7 @@ class EmbeddedDatabaseEndToEndTest {
         Process server = startServer();
         JsonNode bootstrapped;
         String jwksBefore;
+        JsonNode worker;
         try {
             String baseUrl = awaitHealthy(server);
             bootstrapped = bootstrap();
@@ -45,8 +48,14 @@ class EmbeddedDatabaseEndToEndTest {
                     bootstrapped.get("api_key").asString(), "grant_type", "client_credentials");
             assertThat(token.status()).isEqualTo(200);
             jwksBefore = TokenClient.get(baseUrl + "/oauth/jwks").body();
+            worker = AdminClient.at(baseUrl, token.accessToken()).post("/keys", "{\"name\": \"worker\", \"scopes\": [\"read:x\"]}").json();
+            TokenClient workerTokens = new TokenClient(baseUrl + "/oauth/token");
+            workerTokens.basic(worker.get("id").asString(), worker.get("api_key").asString(), "grant_type", "client_credentials")
+                    .accessToken();
+            workerTokens.basic(worker.get("id").asString(), worker.get("api_key").asString(), "grant_type", "client_credentials")
+                    .accessToken();
         } finally {
-            stop(server);
+            stop(server); // at once: the usage counts and last-used time are still only in memory
         }
         assertThat(dataDir.resolve("master.key")).exists();
 
@@ -57,6 +66,10 @@ class EmbeddedDatabaseEndToEndTest {
                     bootstrapped.get("api_key").asString(), "grant_type", "client_credentials");
             assertThat(token.status()).isEqualTo(200);
             assertThat(TokenClient.get(baseUrl + "/oauth/jwks").body()).isEqualTo(jwksBefore);
+            Response usage = AdminClient.at(baseUrl, token.accessToken()).get("/usage/keys/" + worker.get("id").asString());
+            assertThat(usage.status()).isEqualTo(200);
+            assertThat(usage.json().get("totals").get("issued").asLong()).as("tokens counted before the restart").isEqualTo(2);
+            assertThat(usage.field("last_used_at")).as("last use recorded before the restart").isNotNull();
         } finally {
             stop(restarted);
         }
@@ -64,11 +77,13 @@ class EmbeddedDatabaseEndToEndTest {
 
     private int port;
 
+
     private Process startServer() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             port = socket.getLocalPort();
         }
-        return java("--server.port=" + port).redirectOutput(dataDir.resolve("server-" + port + ".log").toFile())
+        // A random management port: other builds on this machine may hold the default 9090.
+        return java("--server.port=" + port, "--management.server.port=0").redirectOutput(dataDir.resolve("server-" + port + ".log").toFile())
                 .redirectErrorStream(true).start();
     }
 
@@ -99,7 +114,7 @@ class EmbeddedDatabaseEndToEndTest {
         while (Instant.now().isBefore(deadline)) {
             assertThat(server.isAlive()).as("server process exited; see its log in " + dataDir).isTrue();
             try {
-                if (TokenClient.get(baseUrl + "/actuator/health").status() == 200) {
+                if (TokenClient.get(baseUrl + "/readyz").status() == 200) {
                     return baseUrl;
                 }
             } catch (RuntimeException notYetListening) {

@@ -26,7 +26,12 @@ public final class AdminClient {
     }
 
     public static AdminClient withToken(KeymintServer server, String token) {
-        return new AdminClient(server.baseUrl() + "/admin/v1", token);
+        return at(server.baseUrl(), token);
+    }
+
+    /** For a server in another process, known only by its base URL. */
+    public static AdminClient at(String baseUrl, String token) {
+        return new AdminClient(baseUrl + "/admin/v1", token);
     }
 
     /** The bearer token this client sends. */

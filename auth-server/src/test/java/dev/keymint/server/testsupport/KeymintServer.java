@@ -60,6 +60,11 @@ public final class KeymintServer implements AutoCloseable {
         return ((WebServerApplicationContext) context).getWebServer().getPort();
     }
 
+    /** The actuator's own port (random in tests; 9090 on 127.0.0.1 by default). */
+    public String managementUrl() {
+        return "http://127.0.0.1:" + context.getEnvironment().getProperty("local.management.port");
+    }
+
     public String tokenEndpoint() {
         return baseUrl() + "/oauth/token";
     }
@@ -122,16 +127,19 @@ public final class KeymintServer implements AutoCloseable {
 
         public KeymintServer start() {
             List<String> all = new ArrayList<>(List.of(
+                    "server.port=0",
+                    "management.server.port=0",
                     "spring.datasource.url=" + jdbcUrl,
                     "spring.datasource.username=" + TestPostgres.user(),
                     "spring.datasource.password=" + TestPostgres.password(),
                     "spring.datasource.hikari.maximum-pool-size=4",
                     "keymint.master-key=" + masterKey,
                     "keymint.data-dir=" + Path.of("target", "keymint-test-data").toAbsolutePath(),
-                    "logging.level.root=WARN"));
-            if (properties.stream().noneMatch(property -> property.startsWith("server.port="))) {
-                all.add("server.port=0"); // a random port, unless the test needs a fixed one (a restart on the same issuer)
-            }
+                    "logging.level.root=WARN",
+                    // Nothing keeps connections open across a test's end; the drain has a test of its own.
+                    "keymint.shutdown.drain=0s"));
+            // A test's own value replaces the default (a property given twice would bind as a list).
+            all.removeIf(defaulted -> properties.stream().anyMatch(own -> name(own).equals(name(defaulted))));
             all.addAll(properties);
             // As command-line arguments they outrank application.properties, as an operator's would.
             SpringApplicationBuilder application = new SpringApplicationBuilder(KeymintApplication.class);
@@ -142,6 +150,10 @@ public final class KeymintServer implements AutoCloseable {
             return new KeymintServer(application
                     .run(all.stream().map(property -> "--" + property).toArray(String[]::new)), issuer);
         }
+    }
+
+    private static String name(String property) {
+        return property.substring(0, property.indexOf('='));
     }
 
     /** Convenience for tests that read one row as a map. */

@@ -37,7 +37,7 @@ class TokenRequestAdmissionTest {
 
             assertThat(responses).extracting(Response::status).containsOnly(200);
             // Operators see the queue; once the burst is answered it is empty.
-            assertThat(TokenClient.get(server.baseUrl() + "/actuator/prometheus").body())
+            assertThat(TokenClient.get(server.managementUrl() + "/actuator/prometheus").body())
                     .contains("keymint_tokens_waiting 0.0");
         }
     }

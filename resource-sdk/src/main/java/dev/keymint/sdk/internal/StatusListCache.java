@@ -4,7 +4,6 @@ import dev.keymint.sdk.JwksFetcher;
 import dev.keymint.sdk.TokenRejectedException;
 import dev.keymint.sdk.TokenRejectedException.Reason;
 import java.io.IOException;
-import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +13,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -54,25 +52,11 @@ public final class StatusListCache {
     }
 
     /**
-     * One thread for every verifier of this class loader: a refresh is one small GET every few
-     * seconds per list. Daemon, so it never keeps an application alive; it ends a second after
-     * the last tracked list is gone (its verifier garbage-collected), and it does not inherit the
-     * context class loader of the request thread that started it, so it pins no web application.
+     * One thread for every verifier of this class loader (see {@link Background}): a refresh is one
+     * small GET every few seconds per list.
      */
     private static final class Refresher {
-        static final ScheduledThreadPoolExecutor EXECUTOR = executor();
-
-        private static ScheduledThreadPoolExecutor executor() {
-            ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, runnable -> {
-                Thread thread = new Thread(runnable, "keymint-status-list-refresh");
-                thread.setDaemon(true);
-                thread.setContextClassLoader(StatusListCache.class.getClassLoader());
-                return thread;
-            });
-            executor.setKeepAliveTime(1, TimeUnit.SECONDS);
-            executor.allowCoreThreadTimeOut(true);
-            return executor;
-        }
+        static final ScheduledThreadPoolExecutor EXECUTOR = Background.executor("keymint-status-list-refresh");
     }
 
     /** Longest wait between retries of a list never fetched: its tokens are refused meanwhile. */
@@ -216,31 +200,20 @@ public final class StatusListCache {
                 }
                 Duration next = refresh();
                 firstFetchDone = true;
-                schedule(new WeakReference<>(this), next);
+                Background.repeat(Refresher.EXECUTOR, this, next, owner.settings.maxRefresh(), Tracked::refreshLocked);
             } finally {
                 lock.unlock();
             }
         }
 
-        /**
-         * Only a weak reference is scheduled, so a verifier the application dropped stops being
-         * refreshed instead of being kept alive by the shared thread.
-         */
-        private static void schedule(WeakReference<Tracked> reference, Duration delay) {
-            Refresher.EXECUTOR.schedule(() -> {
-                Tracked tracked = reference.get();
-                if (tracked == null) {
-                    return;
-                }
-                Duration next = tracked.owner.settings.maxRefresh();
-                tracked.lock.lock();
-                try {
-                    next = tracked.refresh();
-                } finally {
-                    tracked.lock.unlock();
-                    schedule(reference, next);
-                }
-            }, delay.toMillis(), TimeUnit.MILLISECONDS);
+        /** Only a weak reference is scheduled, see {@link Background#repeat}. */
+        private Duration refreshLocked() {
+            lock.lock();
+            try {
+                return refresh();
+            } finally {
+                lock.unlock();
+            }
         }
 
         /** @return when to refresh next. Called with the lock held. */

@@ -1,6 +1,7 @@
 package dev.keymint.sdk.servlet;
 
 import dev.keymint.sdk.InsufficientScopeException;
+import dev.keymint.sdk.RateLimitedException;
 import dev.keymint.sdk.Scope;
 import dev.keymint.sdk.TokenRejectedException;
 import dev.keymint.sdk.TokenVerifier;
@@ -13,6 +14,7 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Enumeration;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,6 +30,8 @@ import java.util.Optional;
  *       suspended}). Keys or status list unavailable: {@code 503}.</li>
  *   <li>With {@link #requiring(TokenVerifier, Scope)}: a token lacking the scope gets {@code 403},
  *       {@code error="insufficient_scope", scope="…"}.</li>
+ *   <li>The token's key exceeded its {@code api_requests_per_minute}: {@code 429} with
+ *       {@code Retry-After} (seconds) and {@code {"error":"rate_limited","error_description":"…"}}.</li>
  *   <li>Otherwise the {@link VerifiedToken} is stored in the request attribute
  *       {@link #ATTRIBUTE} (read it with {@link #token(ServletRequest)}) and the chain continues.</li>
  * </ul>
@@ -97,6 +101,9 @@ public final class BearerTokenFilter implements Filter {
                 challenge(response, 401, "Bearer error=\"invalid_token\", error_description=\"" + quoted(e.getMessage()) + "\"");
             }
             return;
+        } catch (RateLimitedException e) {
+            rateLimited(response, e);
+            return;
         } catch (InsufficientScopeException e) {
             challenge(response, 403, "Bearer error=\"insufficient_scope\", error_description=\"" + quoted(e.getMessage())
                     + "\", scope=\"" + quoted(e.required().toString()) + "\"");
@@ -127,6 +134,19 @@ public final class BearerTokenFilter implements Filter {
         response.setHeader("WWW-Authenticate", header);
         response.setHeader("Cache-Control", "no-store");
         response.setContentLength(0);
+        response.flushBuffer();
+    }
+
+    /** The body is OAuth-style error JSON; the description is our own text (no quotes or control characters). */
+    private static void rateLimited(HttpServletResponse response, RateLimitedException e) throws IOException {
+        byte[] body = ("{\"error\":\"" + e.error() + "\",\"error_description\":\"" + quoted(e.getMessage()) + "\"}")
+                .getBytes(StandardCharsets.UTF_8);
+        response.setStatus(429);
+        response.setHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
+        response.setHeader("Cache-Control", "no-store");
+        response.setContentType("application/json");
+        response.setContentLength(body.length);
+        response.getOutputStream().write(body);
         response.flushBuffer();
     }
 

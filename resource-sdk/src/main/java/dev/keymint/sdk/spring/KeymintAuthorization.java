@@ -1,5 +1,6 @@
 package dev.keymint.sdk.spring;
 
+import dev.keymint.sdk.InsufficientScopeException;
 import dev.keymint.sdk.InvalidScopeException;
 import dev.keymint.sdk.Scope;
 import dev.keymint.sdk.Scopes;
@@ -28,7 +29,9 @@ import org.springframework.security.web.access.intercept.RequestAuthorizationCon
  * The resource may contain {@code {name}} placeholders, filled from the request matcher's path
  * variables; a missing variable or one that is not a valid literal segment denies the request.
  * The token must be the authentication's principal as a Spring {@link Jwt} (what
- * {@link KeymintJwtDecoder} and Spring's resource server produce).
+ * {@link KeymintJwtDecoder} and Spring's resource server produce). With a token from
+ * {@link KeymintJwtDecoder}, a refusal is counted as "refused for scope" in the key's usage when the
+ * verifier has a {@link dev.keymint.sdk.UsageReporter}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3.1">RFC 6750 §3.1 insufficient_scope</a>
  */
@@ -69,6 +72,16 @@ public final class KeymintAuthorization {
                 required = fixed != null ? fixed : Scope.of(action, expand(template, context.getVariables()));
             } catch (InvalidScopeException e) {
                 return new AuthorizationDecision(false);
+            }
+            // Spring wraps the decoded Jwt as the principal; the credentials are the decoder's own object
+            if (auth.getCredentials() instanceof VerifiedJwt verified && verified.token() != null
+                    && verified.getTokenValue().equals(jwt.getTokenValue())) {
+                try {
+                    verified.token().require(required);
+                    return new AuthorizationDecision(true);
+                } catch (InsufficientScopeException e) {
+                    return new AuthorizationDecision(false);
+                }
             }
             Object claim = jwt.getClaims().get("scope");
             if (!(claim instanceof String text)) {

@@ -1,5 +1,6 @@
 package dev.keymint.sdk.spring;
 
+import dev.keymint.sdk.RateLimitedException;
 import dev.keymint.sdk.TokenRejectedException;
 import dev.keymint.sdk.TokenVerifier;
 import dev.keymint.sdk.VerifiedToken;
@@ -23,7 +24,9 @@ import org.springframework.security.oauth2.jwt.JwtException;
  * A rejected token (revoked and suspended ones included) becomes a {@link BadJwtException}
  * (Spring answers 401 {@code invalid_token} with the message as description); unavailable keys
  * or status lists become a plain {@link JwtException} (an authentication service failure, not
- * the caller's fault). The resulting {@link Jwt} has {@code exp}, {@code iat}, {@code nbf} as
+ * the caller's fault). A key over its {@code api_requests_per_minute} becomes a {@link BadJwtException}
+ * whose cause is the {@link RateLimitedException}: install {@link KeymintAuthenticationEntryPoint} to
+ * answer it with 429 and {@code Retry-After} (Spring's default entry point answers 401). The resulting {@link Jwt} has {@code exp}, {@code iat}, {@code nbf} as
  * {@link Instant}s and {@code aud} as a list; Spring's default converter maps the {@code scope}
  * claim to {@code SCOPE_action:filter} authorities. Thread-safe.
  *
@@ -48,6 +51,8 @@ public final class KeymintJwtDecoder implements JwtDecoder {
                 throw new JwtException(e.getMessage(), e);
             }
             throw new BadJwtException(e.getMessage(), e);
+        } catch (RateLimitedException e) {
+            throw new BadJwtException(e.getMessage(), e); // the only failure Spring sends to the entry point with its cause
         }
         Map<String, Object> headers = new LinkedHashMap<>();
         headers.put("alg", verified.algorithm().jwsName());
@@ -60,7 +65,7 @@ public final class KeymintJwtDecoder implements JwtDecoder {
             claims.put("nbf", Instant.ofEpochSecond(nbf.longValue()));
         }
         claims.put("aud", verified.audience());
-        return new Jwt(token.regionMatches(true, 0, "Bearer ", 0, 7) ? token.substring(7).strip() : token.strip(),
-                verified.issuedAt(), verified.expiresAt(), headers, claims);
+        return new VerifiedJwt(token.regionMatches(true, 0, "Bearer ", 0, 7) ? token.substring(7).strip() : token.strip(),
+                verified.issuedAt(), verified.expiresAt(), headers, claims, verified);
     }
 }

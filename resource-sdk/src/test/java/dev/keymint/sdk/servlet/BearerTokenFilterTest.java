@@ -125,6 +125,23 @@ class BearerTokenFilterTest {
     }
 
     @Test
+    void requestWhenKeyOverItsApiRateLimitThen429WithRetryAfterAndRateLimitedJson() throws Exception {
+        String limited = "Bearer " + TokenFixture.token(Instant.now()).claim("client_id", "key_limited_servlet")
+                .claim("api_requests_per_minute", 2).build();
+        assertThat(get("/open/x", limited).statusCode()).isEqualTo(200);
+        assertThat(get("/open/x", limited).statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = get("/open/x", limited);
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(Integer.parseInt(refused.headers().firstValue("Retry-After").orElseThrow())).isBetween(1, 60);
+        assertThat(refused.headers().firstValue("Content-Type").orElseThrow()).startsWith("application/json");
+        assertThat(refused.headers().firstValue("Cache-Control")).contains("no-store");
+        assertThat(refused.body()).isEqualTo(
+                "{\"error\":\"rate_limited\",\"error_description\":\"the API key exceeded its limit of 2 requests per minute\"}");
+        String unlimited = "Bearer " + TokenFixture.token(Instant.now()).claim("client_id", "key_limited_servlet").build();
+        assertThat(get("/open/x", unlimited).statusCode()).as("a token without the claim is not limited").isEqualTo(200);
+    }
+
+    @Test
     void requestWhenTokenRevokedOrSuspendedThen401SayingSoElse503WhenListUnavailable() throws Exception {
         java.util.function.BiFunction<Integer, String, String> token = (idx, list) -> "Bearer " + TokenFixture.token(Instant.now())
                 .claim("iss", issuer.issuer).claim("status", TokenFixture.status(idx, issuer.uri(list))).build();
