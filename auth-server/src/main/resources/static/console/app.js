@@ -286,16 +286,24 @@ async function showKey(id) {
   }
 }
 
+function budgetText(budget) {
+  if (!budget) return "—";
+  return budget.period === "none" ? `${budget.limit} in total` : `${budget.limit} per ${budget.period}`;
+}
+
 function renderKey(key) {
   $("detail-title").textContent = key.name;
   const quota = key.quota ? `${key.quota.limit} per ${key.quota.period}` : "—";
   const fields = [
     ["Id", key.id], ["Client id", key.client_id], ["Key", key.masked_key], ["Status", key.status],
     ["Scopes", (key.scopes || []).join("\n")], ["Allowed CIDRs", (key.allowed_cidrs || []).join("\n") || "any"],
-    ["Rate limit", key.rate_limit_per_minute ? `${key.rate_limit_per_minute} per minute` : "—"], ["Quota", quota],
+    ["Token requests per minute", key.rate_limit_per_minute ? String(key.rate_limit_per_minute) : "—"], ["Quota", quota],
+    ["API requests per minute", key.api_requests_per_minute ? String(key.api_requests_per_minute) : "—"],
+    ["Request budget", budgetText(key.request_budget)], ["Cost budget", budgetText(key.cost_budget)],
     ["Team", key.team || "—"], ["Owner", key.owner || "—"], ["Expires", when(key.expires_at)],
     ["Created", when(key.created_at)], ["Last used", when(key.last_used_at)],
   ];
+  if (key.over_budget) fields.push(["Budget", key.over_budget_until ? `over budget until ${when(key.over_budget_until)}` : "over budget until raised"]);
   if (key.revoked_at) fields.push(["Revoked", when(key.revoked_at)]);
   $("detail-fields").replaceChildren(...fields.flatMap(([name, value]) => [el("dt", { text: name }), el("dd", { text: value ?? "—" })]));
   const revoked = key.status === "revoked";
@@ -359,6 +367,11 @@ function openKeyForm(key) {
     f.rate_limit_per_minute.value = key.rate_limit_per_minute ?? "";
     f.quota.value = key.quota ? key.quota.limit : "";
     f.quota_period.value = key.quota ? key.quota.period : "day";
+    f.api_requests_per_minute.value = key.api_requests_per_minute ?? "";
+    f.request_budget.value = key.request_budget ? key.request_budget.limit : "";
+    f.request_budget_period.value = key.request_budget ? key.request_budget.period : "day";
+    f.cost_budget.value = key.cost_budget ? key.cost_budget.limit : "";
+    f.cost_budget_period.value = key.cost_budget ? key.cost_budget.period : "day";
     f.team.value = key.team || "";
     f.owner.value = key.owner || "";
   }
@@ -371,6 +384,7 @@ function formValues() {
   const number = (value) => (value.trim() === "" ? null : Number(value));
   const cidrs = lines(f.allowed_cidrs.value);
   const quotaLimit = number(f.quota.value);
+  const budget = (limit, period) => (number(limit) === null ? null : { limit: number(limit), period });
   return {
     name: f.name.value.trim(),
     scopes: lines(f.scopes.value),
@@ -378,6 +392,9 @@ function formValues() {
     allowed_cidrs: cidrs.length ? cidrs : null,
     rate_limit_per_minute: number(f.rate_limit_per_minute.value),
     quota: quotaLimit === null ? null : { limit: quotaLimit, period: f.quota_period.value },
+    api_requests_per_minute: number(f.api_requests_per_minute.value),
+    request_budget: budget(f.request_budget.value, f.request_budget_period.value),
+    cost_budget: budget(f.cost_budget.value, f.cost_budget_period.value),
     team: f.team.value.trim() || null,
     owner: f.owner.value.trim() || null,
   };
@@ -544,25 +561,41 @@ function renderUsage(container, usage) {
   const names = [...new Set([...OUTCOMES, ...Object.keys(totals)])];
   const totalTable = el("table", { class: "totals" },
     el("caption", { text: `${when(usage.from)} – ${when(usage.to)}` }),
-    el("thead", {}, el("tr", {}, el("th", { text: "Outcome" }), el("th", { text: "Requests" }))),
+    el("thead", {}, el("tr", {}, el("th", { text: "Token request outcome" }), el("th", { text: "Requests" }))),
     el("tbody", {}, ...names.map((name) => el("tr", {}, el("td", { text: name }), el("td", { class: "num", text: String(totals[name] ?? 0) })))));
+  const api = usage.api_totals || {};
+  const apiTable = el("table", { class: "totals" },
+    el("caption", { text: "API requests reported by resource servers" }),
+    el("thead", {}, el("tr", {}, el("th", { text: "Outcome" }), el("th", { text: "Requests" }))),
+    el("tbody", {}, ...["allowed", "refused_scope", "refused_rate", "cost"].map((name) =>
+      el("tr", {}, el("td", { text: name === "cost" ? "cost (units)" : name }), el("td", { class: "num", text: String(api[name] ?? 0) })))));
   const hours = usage.hours || [];
   const sum = (counts) => Object.values(counts || {}).reduce((a, b) => a + Number(b || 0), 0);
+  const apiRequests = (hour) => hour.api_requests || {};
+  const apiRefused = (hour) => Number(apiRequests(hour).refused_scope || 0) + Number(apiRequests(hour).refused_rate || 0);
   const max = Math.max(1, ...hours.map((hour) => sum(hour.counts)));
+  const apiMax = Math.max(1, ...hours.map((hour) => Number(apiRequests(hour).allowed || 0) + apiRefused(hour)));
+  const bars = (good, badCount, scale) => {
+    const ok = el("span", { class: "bar ok" });
+    const bad = el("span", { class: "bar bad" });
+    ok.style.width = `${(good / scale) * 50}%`;      // CSSOM, allowed by the CSP (no inline style attribute)
+    bad.style.width = `${(badCount / scale) * 50}%`;
+    return el("td", { class: "bars", "aria-hidden": "true" }, ok, bad);
+  };
   const chart = el("table", { class: "chart" },
-    el("caption", { text: "Token requests per hour (green: issued, red: rejected)" }),
-    el("thead", {}, el("tr", {}, el("th", { text: "Hour" }), el("th", { text: "Issued" }), el("th", { text: "Rejected" }), el("th", { text: "" }))),
+    el("caption", { text: "Per hour: token requests (issued / rejected) and API requests (allowed / refused), side by side" }),
+    el("thead", {}, el("tr", {}, el("th", { text: "Hour" }), el("th", { text: "Tokens issued" }), el("th", { text: "Token rejected" }), el("th", { text: "" }),
+      el("th", { text: "API allowed" }), el("th", { text: "API refused" }), el("th", { text: "" }))),
     el("tbody", {}, ...hours.map((hour) => {
       const issued = Number((hour.counts || {}).issued || 0);
       const rejected = sum(hour.counts) - issued;
-      const ok = el("span", { class: "bar ok" });
-      const bad = el("span", { class: "bar bad" });
-      ok.style.width = `${(issued / max) * 100}%`;      // CSSOM, allowed by the CSP (no inline style attribute)
-      bad.style.width = `${(rejected / max) * 100}%`;
+      const allowed = Number(apiRequests(hour).allowed || 0);
       return el("tr", {}, el("td", { text: when(hour.hour) }), el("td", { class: "num", text: String(issued) }),
-        el("td", { class: "num", text: String(rejected) }), el("td", { class: "bars", "aria-hidden": "true" }, ok, bad));
+        el("td", { class: "num", text: String(rejected) }), bars(issued, rejected, max),
+        el("td", { class: "num", text: String(allowed) }), el("td", { class: "num", text: String(apiRefused(hour)) }),
+        bars(allowed, apiRefused(hour), apiMax));
     })));
-  container.replaceChildren(totalTable, hours.length ? chart : el("p", { class: "hint", text: "No requests in this range." }));
+  container.replaceChildren(totalTable, apiTable, hours.length ? chart : el("p", { class: "hint", text: "No requests in this range." }));
 }
 
 async function loadUsage(event) {

@@ -4,6 +4,7 @@ import dev.keymint.server.cli.Commands;
 import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
@@ -24,8 +25,12 @@ public class KeymintApplication {
         SpringApplication.run(KeymintApplication.class, args);
     }
 
-    /** The one clock the server reads; tests and rules take it as a parameter. */
+    /**
+     * The one clock the server reads; tests and rules take it as a parameter. A context that
+     * brings its own (a test moving time to a budget's reset) replaces it.
+     */
     @Bean
+    @ConditionalOnMissingBean(Clock.class)
     Clock clock() {
         return Clock.systemUTC();
     }

@@ -31,10 +31,15 @@ class AdminCallers {
      */
     AdminCaller currentOperator(HttpServletRequest request, String operation) {
         AdminCaller caller = current(request);
-        if (properties.operatorOrg() == null || !properties.operatorOrg().equals(caller.organization())) {
+        if (!isOperator(caller)) {
             throw AdminProblem.forbidden("Only keys of the operator organization (KEYMINT_OPERATOR_ORG) may " + operation);
         }
         return caller;
+    }
+
+    /** Whether the caller holds a key of the operator organization ({@code KEYMINT_OPERATOR_ORG}). */
+    boolean isOperator(AdminCaller caller) {
+        return properties.operatorOrg() != null && properties.operatorOrg().equals(caller.organization());
     }
 
     AdminCaller current(HttpServletRequest request) {

@@ -31,7 +31,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The admin API is a resource server for Keymint's own access tokens: a bearer token verified by
  * resource-sdk ({@link AdminTokenVerifiers}) whose scopes cover the operation's {@code admin}
  * scope, checked by {@code KeymintAuthorization} (the SDK's rules, nothing of our own):
- * {@code admin:keys/**} for keys, {@code admin:usage/**} for usage, {@code admin:audit/**} for
+ * {@code admin:keys/**} for keys, {@code admin:usage/**} for usage, {@code admin:usage-reports/**}
+ * for resource servers reporting the API requests they served, {@code admin:audit/**} for
  * the audit trail, {@code admin:organizations/**} (and the operator organization) for the
  * organization listing. 401 and 403 carry RFC 6750 {@code WWW-Authenticate: Bearer …} and a
  * problem JSON body; the 401's {@code resource_metadata} names the RFC 9728 document
@@ -56,6 +57,7 @@ public class AdminSecurityConfiguration {
     static final Map<String, String> SCOPES = Map.of(
             BASE + "/keys", "admin:keys/**",
             BASE + "/usage", "admin:usage/**",
+            BASE + "/usage-reports", "admin:usage-reports/**",
             BASE + "/audit", "admin:audit/**",
             BASE + "/organizations", "admin:organizations/**",
             BASE + "/signing-keys", "admin:signing-keys/**");

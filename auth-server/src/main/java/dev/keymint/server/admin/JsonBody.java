@@ -1,6 +1,7 @@
 package dev.keymint.server.admin;
 
 import dev.keymint.sdk.Scope;
+import dev.keymint.server.keys.Budget;
 import dev.keymint.server.keys.Quota;
 import dev.keymint.server.network.CidrRange;
 import jakarta.servlet.http.HttpServletRequest;
@@ -46,21 +47,26 @@ final class JsonBody {
     }
 
     static JsonBody read(HttpServletRequest request, JsonMapper json, Set<String> allowed) {
+        return read(request, json, allowed, MAX_BYTES);
+    }
+
+    /** As {@link #read(HttpServletRequest, JsonMapper, Set)}, for an endpoint whose bodies may be up to {@code maxBytes}. */
+    static JsonBody read(HttpServletRequest request, JsonMapper json, Set<String> allowed, int maxBytes) {
         String type = request.getContentType();
         if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
             throw AdminProblem.badRequest("The body must be JSON (Content-Type: application/json)");
         }
-        if (request.getContentLengthLong() > MAX_BYTES) {
-            throw AdminProblem.tooLarge("The body must be at most " + MAX_BYTES + " bytes");
+        if (request.getContentLengthLong() > maxBytes) {
+            throw AdminProblem.tooLarge("The body must be at most " + maxBytes + " bytes");
         }
         byte[] bytes;
         try (InputStream in = request.getInputStream()) {
-            bytes = in.readNBytes(MAX_BYTES + 1);
+            bytes = in.readNBytes(maxBytes + 1);
         } catch (IOException e) {
             throw AdminProblem.badRequest("The body could not be read");
         }
-        if (bytes.length > MAX_BYTES) {
-            throw AdminProblem.tooLarge("The body must be at most " + MAX_BYTES + " bytes");
+        if (bytes.length > maxBytes) {
+            throw AdminProblem.tooLarge("The body must be at most " + maxBytes + " bytes");
         }
         JsonNode root;
         try {
@@ -86,6 +92,11 @@ final class JsonBody {
             return ": duplicate member \"" + (name.length() > 60 ? name.substring(0, 60) + "…" : name) + "\"";
         }
         return "";
+    }
+
+    /** The member as parsed, or null when absent: for bodies with nested structure a caller checks itself. */
+    JsonNode node(String field) {
+        return root.get(field);
     }
 
     boolean has(String field) {
@@ -242,6 +253,48 @@ final class JsonBody {
             ok = false;
         }
         return ok ? new Quota(limit.asLong(), parsed) : null;
+    }
+
+    /**
+     * {@code {"limit": n, "period": "day"|"week"|"month"|"none"}} with n from 1 to {@code max}, or
+     * null when absent, null or invalid.
+     */
+    Budget budget(String field, long max) {
+        JsonNode node = root.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            error(field, "must be an object {\"limit\": n, \"period\": \"day\"|\"week\"|\"month\"|\"none\"}");
+            return null;
+        }
+        for (Iterator<String> names = node.propertyNames().iterator(); names.hasNext(); ) {
+            String name = names.next();
+            if (!name.equals("limit") && !name.equals("period")) {
+                error(field + "." + (name.length() > 60 ? name.substring(0, 60) : name), "unknown field");
+            }
+        }
+        JsonNode limit = node.get("limit");
+        JsonNode period = node.get("period");
+        boolean ok = true;
+        if (limit == null || !limit.isIntegralNumber() || !limit.canConvertToLong() || limit.asLong() < 1
+                || limit.asLong() > max) {
+            error(field + ".limit", "must be an integer from 1 to " + max);
+            ok = false;
+        }
+        Quota.Period parsed = null;
+        if (period == null || !period.isString()) {
+            error(field + ".period", "must be day, week, month or none");
+            ok = false;
+        } else {
+            try {
+                parsed = Budget.period(period.asString());
+            } catch (IllegalArgumentException e) {
+                error(field + ".period", e.getMessage());
+                ok = false;
+            }
+        }
+        return ok ? new Budget(limit.asLong(), parsed) : null;
     }
 
     void error(String field, String message) {

@@ -3,6 +3,7 @@ package dev.keymint.server.admin;
 import dev.keymint.sdk.Scope;
 import dev.keymint.sdk.Scopes;
 import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.keys.ApiRequestLimits;
 import dev.keymint.server.keys.ApiKeyFormat;
 import dev.keymint.server.keys.ApiKeyFormat.NewApiKey;
 import dev.keymint.server.keys.JdbcApiKeyRepository;
@@ -12,6 +13,7 @@ import dev.keymint.server.keys.KeyStatus;
 import dev.keymint.server.keys.LastUsedRecorder;
 import dev.keymint.server.keys.Quota;
 import dev.keymint.server.network.CidrRange;
+import dev.keymint.server.usage.ApiBudgets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,11 +44,13 @@ class KeyAdministration {
     private final JdbcAuditRepository audit;
     private final LastUsedRecorder lastUsed;
     private final KeyChangeBarrier everyInstanceSees;
+    private final ApiBudgets budgets;
     private final JsonMapper json;
     private final Clock clock;
 
     KeyAdministration(JdbcApiKeyRepository keys, JdbcAuditRepository audit, LastUsedRecorder lastUsed,
-                      KeyChangeBarrier everyInstanceSees, JsonMapper json, Clock clock) {
+                      KeyChangeBarrier everyInstanceSees, ApiBudgets budgets, JsonMapper json, Clock clock) {
+        this.budgets = budgets;
         this.keys = keys;
         this.audit = audit;
         this.lastUsed = lastUsed;
@@ -57,7 +61,7 @@ class KeyAdministration {
 
     /** The fields of a new key, already validated for shape. */
     record NewKey(String name, List<Scope> scopes, Instant expiresAt, List<CidrRange> allowedCidrs,
-                  Integer rateLimitPerMinute, Quota quota, String team, String owner) {
+                  Integer rateLimitPerMinute, Quota quota, ApiRequestLimits apiLimits, String team, String owner) {
     }
 
     /** A created key and the one-time secret. */
@@ -77,7 +81,7 @@ class KeyAdministration {
         NewApiKey generated = ApiKeyFormat.generate();
         keys.insert(new NewKeyRow(generated.id(), caller.organizationId(), request.name(), generated.digest(),
                 request.scopes().stream().map(Scope::toString).toList(), team, request.owner(), request.expiresAt(),
-                request.allowedCidrs(), request.rateLimitPerMinute(), request.quota()));
+                request.allowedCidrs(), request.rateLimitPerMinute(), request.quota(), request.apiLimits()));
         ApiKey key = find(caller, generated.id(), false);
         audit.append(caller, "key.create", key.id(), null, asJson(key));
         return new CreatedKey(key, generated.apiKey());
@@ -100,6 +104,9 @@ class KeyAdministration {
         ApiKey after = changes.apply(before);
         if (!after.scopes().equals(before.scopes())) {
             requireCovered(caller, after.scopes().stream().map(Scope::parse).toList());
+        }
+        if (!after.apiLimits().equals(before.apiLimits())) {
+            after = withOverBudgetUntil(after, budgets.overBudgetUntil(after, clock.instant()));
         }
         keys.update(after);
         everyInstanceSees.awaitAfterCommit();
@@ -167,6 +174,14 @@ class KeyAdministration {
         return key;
     }
 
+    /** A changed budget applies at once: a raised one lifts the refusal, a lowered one may start it. */
+    private static ApiKey withOverBudgetUntil(ApiKey key, Instant until) {
+        return new ApiKey(key.id(), key.organizationId(), key.organizationSlug(), key.name(), key.secretDigest(),
+                key.scopes(), key.status(), key.team(), key.owner(), key.expiresAt(), key.createdAt(), key.lastUsedAt(),
+                key.allowedCidrs(), key.rateLimitPerMinute(), key.quota(), key.revokedAt(), key.statusIndex(), key.apiLimits(),
+                until);
+    }
+
     private ApiKey find(AdminCaller caller, String id, boolean forUpdate) {
         if (id == null || !KEY_ID.matcher(id).matches()) {
             throw AdminProblem.notFound("The key");
@@ -192,6 +207,7 @@ class KeyAdministration {
     private String asJson(ApiKey key) {
         Map<String, Object> view = new LinkedHashMap<>(KeyViews.view(key, clock.instant()));
         view.remove("last_used_at");
+        view.remove("over_budget"); // follows the clock and reports, not the admin: not part of a change
         return json.writeValueAsString(view);
     }
 }

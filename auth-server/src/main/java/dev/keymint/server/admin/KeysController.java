@@ -2,6 +2,8 @@ package dev.keymint.server.admin;
 
 import dev.keymint.sdk.Scope;
 import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.keys.ApiRequestLimits;
+import dev.keymint.server.keys.Budget;
 import dev.keymint.server.keys.JdbcApiKeyRepository.ListFilter;
 import dev.keymint.server.keys.JdbcApiKeyRepository.Position;
 import dev.keymint.server.keys.KeyStatus;
@@ -41,7 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
 class KeysController {
 
     private static final Set<String> CREATE_FIELDS = Set.of("name", "scopes", "expires_at", "allowed_cidrs",
-            "rate_limit_per_minute", "quota", "team", "owner");
+            "rate_limit_per_minute", "quota", "api_requests_per_minute", "request_budget", "cost_budget", "team", "owner");
     private static final Set<String> PATCH_FIELDS = CREATE_FIELDS;
     private static final int MAX_PAGE = 200;
 
@@ -71,11 +73,12 @@ class KeysController {
         List<CidrRange> cidrs = body.cidrs("allowed_cidrs");
         Long rate = body.integer("rate_limit_per_minute", 1, 1_000_000);
         Quota quota = body.quota("quota");
+        ApiRequestLimits apiLimits = apiLimitsChange(body).applyTo(ApiRequestLimits.NONE);
         String team = body.text("team", false);
         String owner = body.text("owner", false);
         body.done();
         KeyAdministration.CreatedKey created = keys.create(caller, new KeyAdministration.NewKey(name, scopes, expiresAt,
-                cidrs, rate == null ? null : rate.intValue(), quota, team, owner));
+                cidrs, rate == null ? null : rate.intValue(), quota, apiLimits, team, owner));
         Map<String, Object> response = new LinkedHashMap<>(KeyViews.view(created.key(), now));
         response.put("api_key", created.apiKey());
         return ResponseEntity.status(HttpStatus.CREATED)
@@ -125,6 +128,7 @@ class KeysController {
         List<CidrRange> cidrs = body.cidrs("allowed_cidrs");
         Long rate = body.integer("rate_limit_per_minute", 1, 1_000_000);
         Quota quota = body.quota("quota");
+        ApiLimitsChange apiLimits = apiLimitsChange(body);
         String team = body.text("team", false);
         String owner = body.text("owner", false);
         if (body.has("team") && caller.team() != null) {
@@ -144,7 +148,9 @@ class KeysController {
                 body.has("allowed_cidrs") ? cidrs : key.allowedCidrs(),
                 body.has("rate_limit_per_minute") ? (rate == null ? null : rate.intValue()) : key.rateLimitPerMinute(),
                 body.has("quota") ? quota : key.quota(),
-                key.revokedAt(), key.statusIndex()));
+                key.revokedAt(), key.statusIndex(),
+                apiLimits.applyTo(key.apiLimits()),
+                key.overBudgetUntil()));
         return KeyViews.view(updated, now);
     }
 
@@ -171,6 +177,24 @@ class KeysController {
         }
         keys.delete(callers.current(request), id, "true".equals(confirm));
         return ResponseEntity.noContent().build();
+    }
+
+    /** The API request limit fields of a body, validated; errors go to the body. */
+    private static ApiLimitsChange apiLimitsChange(JsonBody body) {
+        Long perMinute = body.integer("api_requests_per_minute", 1, ApiRequestLimits.MAX_PER_MINUTE);
+        return new ApiLimitsChange(body, perMinute == null ? null : perMinute.intValue(),
+                body.budget("request_budget", Budget.MAX_REQUESTS), body.budget("cost_budget", Budget.MAX_COST));
+    }
+
+    /** The limits a body sets: a field it leaves out keeps its current value, null removes the limit. */
+    private record ApiLimitsChange(JsonBody body, Integer perMinute, Budget requestBudget, Budget costBudget) {
+
+        ApiRequestLimits applyTo(ApiRequestLimits current) {
+            return new ApiRequestLimits(
+                    body.has("api_requests_per_minute") ? perMinute : current.requestsPerMinute(),
+                    body.has("request_budget") ? requestBudget : current.requestBudget(),
+                    body.has("cost_budget") ? costBudget : current.costBudget());
+        }
     }
 
     private static ListFilter filter(String status) {

@@ -4,6 +4,8 @@ import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.LastUsedRecorder;
 import dev.keymint.server.organizations.JdbcOrganizationRepository;
 import dev.keymint.server.organizations.JdbcOrganizationRepository.OrganizationSummary;
+import dev.keymint.server.usage.JdbcApiUsageRepository;
+import dev.keymint.server.usage.JdbcApiUsageRepository.HourlyApiUsage;
 import dev.keymint.server.usage.JdbcUsageRepository;
 import dev.keymint.server.usage.JdbcUsageRepository.HourlyCount;
 import dev.keymint.server.usage.UsageOutcome;
@@ -29,7 +31,7 @@ import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The read-only admin endpoints: usage ({@code admin:usage/**}), the audit trail
+ * The read-only admin endpoints: usage, token exchanges and reported API requests side by side ({@code admin:usage/**}), the audit trail
  * ({@code admin:audit/**}), the operator's organization listing ({@code admin:organizations/**}
  * and a key of {@code KEYMINT_OPERATOR_ORG}), and the public OpenAPI document.
  */
@@ -42,6 +44,7 @@ class ReportsController {
     private final AdminCallers callers;
     private final KeyAdministration keys;
     private final JdbcUsageRepository usage;
+    private final JdbcApiUsageRepository apiUsage;
     private final UsageRecorder usageRecorder;
     private final LastUsedRecorder lastUsed;
     private final JdbcAuditRepository audit;
@@ -50,11 +53,12 @@ class ReportsController {
     private final Clock clock;
 
     ReportsController(AdminCallers callers, KeyAdministration keys, JdbcUsageRepository usage,
-                      UsageRecorder usageRecorder, LastUsedRecorder lastUsed, JdbcAuditRepository audit,
+                      JdbcApiUsageRepository apiUsage, UsageRecorder usageRecorder, LastUsedRecorder lastUsed, JdbcAuditRepository audit,
                       JdbcOrganizationRepository organizations, JsonMapper json, Clock clock) {
         this.callers = callers;
         this.keys = keys;
         this.usage = usage;
+        this.apiUsage = apiUsage;
         this.usageRecorder = usageRecorder;
         this.lastUsed = lastUsed;
         this.audit = audit;
@@ -71,7 +75,8 @@ class ReportsController {
         usageRecorder.flush();
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("organization", caller.organization());
-        response.putAll(usage(usage.hourly(caller.organizationId(), null, range[0], range[1]), range));
+        response.putAll(usage(usage.hourly(caller.organizationId(), null, range[0], range[1]),
+                apiUsage.hourly(caller.organizationId(), null, range[0], range[1]), range));
         return response;
     }
 
@@ -86,7 +91,8 @@ class ReportsController {
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("key_id", key.id());
         response.put("last_used_at", key.lastUsedAt());
-        response.putAll(usage(usage.hourly(caller.organizationId(), key.id(), range[0], range[1]), range));
+        response.putAll(usage(usage.hourly(caller.organizationId(), key.id(), range[0], range[1]),
+                apiUsage.hourly(caller.organizationId(), key.id(), range[0], range[1]), range));
         return response;
     }
 
@@ -165,7 +171,12 @@ class ReportsController {
         return new Instant[] {start, end};
     }
 
-    private static Map<String, Object> usage(List<HourlyCount> counts, Instant[] range) {
+    /**
+     * Token exchanges ({@code totals}, {@code hours[].counts}: outcomes at the token endpoint) and
+     * API requests reported by resource servers ({@code api_totals}, {@code hours[].api_requests})
+     * side by side, hour by hour; an hour appears when either has a count.
+     */
+    private static Map<String, Object> usage(List<HourlyCount> counts, List<HourlyApiUsage> apiCounts, Instant[] range) {
         Map<String, Long> totals = new LinkedHashMap<>();
         for (UsageOutcome outcome : UsageOutcome.values()) {
             totals.put(outcome.databaseValue(), 0L);
@@ -175,12 +186,44 @@ class ReportsController {
             totals.merge(count.outcome(), count.count(), Long::sum);
             hours.computeIfAbsent(count.hour(), hour -> new LinkedHashMap<>()).put(count.outcome(), count.count());
         }
+        Map<Instant, HourlyApiUsage> apiHours = new TreeMap<>();
+        long[] apiTotals = new long[4];
+        for (HourlyApiUsage hour : apiCounts) {
+            apiHours.put(hour.hour(), hour);
+            hours.computeIfAbsent(hour.hour(), ignored -> new LinkedHashMap<>());
+            apiTotals[0] = saturatedAdd(apiTotals[0], hour.allowed());
+            apiTotals[1] = saturatedAdd(apiTotals[1], hour.refusedScope());
+            apiTotals[2] = saturatedAdd(apiTotals[2], hour.refusedRate());
+            apiTotals[3] = saturatedAdd(apiTotals[3], hour.cost());
+        }
         Map<String, Object> response = new LinkedHashMap<>();
         response.put("from", range[0]);
         response.put("to", range[1]);
         response.put("totals", totals);
-        response.put("hours", hours.entrySet().stream()
-                .map(entry -> Map.of("hour", (Object) entry.getKey(), "counts", entry.getValue())).toList());
+        response.put("api_totals", apiRequests(apiTotals[0], apiTotals[1], apiTotals[2], apiTotals[3]));
+        response.put("hours", hours.entrySet().stream().map(entry -> {
+            HourlyApiUsage api = apiHours.get(entry.getKey());
+            Map<String, Object> hour = new LinkedHashMap<>();
+            hour.put("hour", entry.getKey());
+            hour.put("counts", entry.getValue());
+            hour.put("api_requests", api == null ? apiRequests(0, 0, 0, 0)
+                    : apiRequests(api.allowed(), api.refusedScope(), api.refusedRate(), api.cost()));
+            return hour;
+        }).toList());
         return response;
+    }
+
+    private static Map<String, Long> apiRequests(long allowed, long refusedScope, long refusedRate, long cost) {
+        Map<String, Long> requests = new LinkedHashMap<>();
+        requests.put("allowed", allowed);
+        requests.put("refused_scope", refusedScope);
+        requests.put("refused_rate", refusedRate);
+        requests.put("cost", cost);
+        return requests;
+    }
+
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 }

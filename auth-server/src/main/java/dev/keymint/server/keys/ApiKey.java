@@ -16,6 +16,8 @@ import java.util.List;
  * @param rateLimitPerMinute token requests allowed in any rolling 60 seconds, or null for no limit
  * @param quota            tokens that may be issued per period, or null for no quota
  * @param statusIndex      the key's entry in the Token Status Lists, shared by all its tokens; never reused
+ * @param apiLimits        API requests per minute and budgets on the usage resource servers report
+ * @param overBudgetUntil  while before this, reports showed a budget spent: the key is refused; null if never
  */
 public record ApiKey(
         String id,
@@ -34,10 +36,13 @@ public record ApiKey(
         Integer rateLimitPerMinute,
         Quota quota,
         Instant revokedAt,
-        long statusIndex) {
+        long statusIndex,
+        ApiRequestLimits apiLimits,
+        Instant overBudgetUntil) {
 
     public ApiKey {
         scopes = List.copyOf(scopes);
+        apiLimits = apiLimits == null ? ApiRequestLimits.NONE : apiLimits;
         allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
     }
 
@@ -52,6 +57,11 @@ public record ApiKey(
             return KeyStatus.EXPIRED;
         }
         return status;
+    }
+
+    /** Whether reports have shown a budget of the key spent in the current period. */
+    public boolean overBudget(Instant now) {
+        return overBudgetUntil != null && now.isBefore(overBudgetUntil);
     }
 
     @Override

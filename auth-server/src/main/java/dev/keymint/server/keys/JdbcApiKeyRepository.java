@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,7 +22,8 @@ public class JdbcApiKeyRepository {
             select k.id, k.organization_id, o.slug, k.name, k.secret_hash, k.scopes, k.status,
                    k.team, k.owner, k.expires_at, k.created_at, k.last_used_at,
                    k.allowed_cidrs::text[] as allowed_cidrs, k.rate_limit_per_minute, k.quota_limit, k.quota_period,
-                   k.revoked_at, k.status_index
+                   k.revoked_at, k.status_index, k.api_requests_per_minute, k.request_budget, k.request_budget_period,
+                   k.cost_budget, k.cost_budget_period, k.over_budget_until
               from api_keys k
               join organizations o on o.id = k.organization_id
             """;
@@ -38,6 +40,41 @@ public class JdbcApiKeyRepository {
                 .param("id", id)
                 .query(JdbcApiKeyRepository::mapRow)
                 .optional();
+    }
+
+    /**
+     * The keys with these ids, of this organization and team only when they are not null; ids of
+     * no such key are left out.
+     */
+    public List<ApiKey> findAllById(List<String> ids, Long organizationId, String team) {
+        return jdbc.sql(SELECT_KEY + """
+                         where k.id = any(:ids)
+                           and (cast(:organizationId as bigint) is null or k.organization_id = :organizationId)
+                           and (cast(:team as text) is null or k.team = :team)
+                        """)
+                .param("ids", ids.toArray(String[]::new))
+                .param("organizationId", organizationId)
+                .param("team", team)
+                .query(JdbcApiKeyRepository::mapRow)
+                .list();
+    }
+
+    /** Marks keys over budget until the given times; the change is announced to every instance. */
+    public void setOverBudgetUntil(Map<String, Instant> untilById) {
+        if (untilById.isEmpty()) {
+            return;
+        }
+        String[] ids = untilById.keySet().stream().sorted().toArray(String[]::new);
+        Timestamp[] times = Arrays.stream(ids).map(id -> Timestamp.from(untilById.get(id))).toArray(Timestamp[]::new);
+        jdbc.sql("""
+                        update api_keys k
+                           set over_budget_until = u.until
+                          from unnest(:ids, :times) as u(id, until)
+                         where k.id = u.id and k.over_budget_until is distinct from u.until
+                        """)
+                .param("ids", ids)
+                .param("times", times)
+                .update();
     }
 
     /** A key of this organization (and team, when not null), locked for update when asked. */
@@ -89,9 +126,12 @@ public class JdbcApiKeyRepository {
     public void insert(NewKeyRow key) {
         int inserted = jdbc.sql("""
                         insert into api_keys (id, organization_id, name, secret_hash, scopes, team, owner, expires_at,
-                                              allowed_cidrs, rate_limit_per_minute, quota_limit, quota_period)
+                                              allowed_cidrs, rate_limit_per_minute, quota_limit, quota_period,
+                                              api_requests_per_minute, request_budget, request_budget_period,
+                                              cost_budget, cost_budget_period)
                         values (:id, :organizationId, :name, :secretHash, :scopes, :team, :owner, :expiresAt,
-                                cast(:cidrs as cidr[]), :rateLimit, :quotaLimit, :quotaPeriod)
+                                cast(:cidrs as cidr[]), :rateLimit, :quotaLimit, :quotaPeriod,
+                                :apiPerMinute, :requestBudget, :requestBudgetPeriod, :costBudget, :costBudgetPeriod)
                         """)
                 .param("id", key.id())
                 .param("organizationId", key.organizationId())
@@ -105,6 +145,7 @@ public class JdbcApiKeyRepository {
                 .param("rateLimit", key.rateLimitPerMinute())
                 .param("quotaLimit", key.quota() == null ? null : key.quota().limit())
                 .param("quotaPeriod", key.quota() == null ? null : key.quota().period().databaseValue())
+                .params(apiLimitParams(key.apiLimits()))
                 .update();
         if (inserted != 1) {
             throw new IllegalStateException("Inserting API key " + key.id() + " changed " + inserted + " rows");
@@ -117,7 +158,11 @@ public class JdbcApiKeyRepository {
                         update api_keys
                            set name = :name, scopes = :scopes, allowed_cidrs = cast(:cidrs as cidr[]),
                                expires_at = :expiresAt, rate_limit_per_minute = :rateLimit,
-                               quota_limit = :quotaLimit, quota_period = :quotaPeriod, team = :team, owner = :owner
+                               quota_limit = :quotaLimit, quota_period = :quotaPeriod, team = :team, owner = :owner,
+                               api_requests_per_minute = :apiPerMinute,
+                               request_budget = :requestBudget, request_budget_period = :requestBudgetPeriod,
+                               cost_budget = :costBudget, cost_budget_period = :costBudgetPeriod,
+                               over_budget_until = :overBudgetUntil
                          where id = :id and organization_id = :organizationId
                         """)
                 .param("id", key.id())
@@ -131,6 +176,8 @@ public class JdbcApiKeyRepository {
                 .param("quotaPeriod", key.quota() == null ? null : key.quota().period().databaseValue())
                 .param("team", key.team())
                 .param("owner", key.owner())
+                .params(apiLimitParams(key.apiLimits()))
+                .param("overBudgetUntil", timestamp(key.overBudgetUntil()))
                 .update();
         requireOne(updated, key.id());
     }
@@ -163,7 +210,7 @@ public class JdbcApiKeyRepository {
         if (lastUsedById.isEmpty()) {
             return;
         }
-        String[] ids = lastUsedById.keySet().toArray(String[]::new);
+        String[] ids = lastUsedById.keySet().stream().sorted().toArray(String[]::new); // one lock order for all writers
         Timestamp[] times = Arrays.stream(ids).map(id -> Timestamp.from(lastUsedById.get(id))).toArray(Timestamp[]::new);
         jdbc.sql("""
                         update api_keys k
@@ -207,7 +254,30 @@ public class JdbcApiKeyRepository {
                 rateLimitPerMinute,
                 quota,
                 instant(rs.getTimestamp("revoked_at")),
-                rs.getLong("status_index"));
+                rs.getLong("status_index"),
+                apiLimits(rs),
+                instant(rs.getTimestamp("over_budget_until")));
+    }
+
+    private static Map<String, Object> apiLimitParams(ApiRequestLimits limits) {
+        Map<String, Object> params = new HashMap<>();
+        params.put("apiPerMinute", limits.requestsPerMinute());
+        params.put("requestBudget", limits.requestBudget() == null ? null : limits.requestBudget().limit());
+        params.put("requestBudgetPeriod", limits.requestBudget() == null ? null : limits.requestBudget().periodName());
+        params.put("costBudget", limits.costBudget() == null ? null : limits.costBudget().limit());
+        params.put("costBudgetPeriod", limits.costBudget() == null ? null : limits.costBudget().periodName());
+        return params;
+    }
+
+    private static ApiRequestLimits apiLimits(ResultSet rs) throws SQLException {
+        int perMinute = rs.getInt("api_requests_per_minute");
+        Integer requestsPerMinute = rs.wasNull() ? null : perMinute;
+        return new ApiRequestLimits(requestsPerMinute, budget(rs, "request_budget"), budget(rs, "cost_budget"));
+    }
+
+    private static Budget budget(ResultSet rs, String column) throws SQLException {
+        long limit = rs.getLong(column);
+        return rs.wasNull() ? null : new Budget(limit, Budget.period(rs.getString(column + "_period")));
     }
 
     private static String[] cidrs(List<CidrRange> ranges) {
@@ -236,11 +306,15 @@ public class JdbcApiKeyRepository {
     /** The columns of a new key; status starts active. */
     public record NewKeyRow(String id, long organizationId, String name, byte[] secretDigest, List<String> scopes,
                             String team, String owner, Instant expiresAt, List<CidrRange> allowedCidrs,
-                            Integer rateLimitPerMinute, Quota quota) {
+                            Integer rateLimitPerMinute, Quota quota, ApiRequestLimits apiLimits) {
+
+        public NewKeyRow {
+            apiLimits = apiLimits == null ? ApiRequestLimits.NONE : apiLimits;
+        }
 
         public NewKeyRow(String id, long organizationId, String name, byte[] secretDigest, List<String> scopes,
                          String team, String owner, Instant expiresAt) {
-            this(id, organizationId, name, secretDigest, scopes, team, owner, expiresAt, List.of(), null, null);
+            this(id, organizationId, name, secretDigest, scopes, team, owner, expiresAt, List.of(), null, null, null);
         }
     }
 }

@@ -45,6 +45,8 @@ public final class StatusLists implements KeyChangeFollower {
     private final List<Long> listVersions = new ArrayList<>();
     private boolean built;
     private Instant sweptThrough;
+    /** As {@link #sweptThrough}, for budget resets, on the application's clock. */
+    private Instant budgetSweptThrough;
     private volatile boolean confirmed;
     private volatile long confirmedUntilNanos;
 
@@ -154,7 +156,10 @@ public final class StatusLists implements KeyChangeFollower {
         confirmed = false;
     }
 
-    /** Marks keys whose expiry has passed since the last look; a failure is retried at the next. */
+    /**
+     * Marks keys whose expiry has passed, and re-reads keys whose spent budget has reset, since the
+     * last look; a failure is retried at the next.
+     */
     @Scheduled(fixedDelayString = "${keymint.status.expiry-check-interval:1s}")
     public void markExpired() {
         synchronized (lock) {
@@ -162,8 +167,9 @@ public final class StatusLists implements KeyChangeFollower {
                 return;
             }
             try {
-                JdbcStatusRepository.Read read = repository.readExpiredSince(sweptThrough, this::put);
+                JdbcStatusRepository.Read read = repository.readExpiredSince(sweptThrough, budgetSweptThrough, this::put);
                 sweptThrough = read.databaseNow();
+                budgetSweptThrough = read.budgetNow();
                 ensureIndex(read.highestIndex());
             } catch (DataAccessException | TransactionException e) {
                 log.debug("Could not look for newly expired keys: {}", e.getMessage());
@@ -183,6 +189,7 @@ public final class StatusLists implements KeyChangeFollower {
         });
         ensureIndex(read.highestIndex());
         sweptThrough = read.databaseNow();
+        budgetSweptThrough = read.budgetNow();
         built = true;
         log.info("Status lists rebuilt from the database: {} list(s), {} entries not VALID, in {} ms", lists.size(),
                 notValid[0], (System.nanoTime() - started) / 1_000_000);

@@ -24,8 +24,9 @@ import java.util.Map;
  * Signs JWT access tokens following the JWT profile for OAuth 2.0 access tokens: header
  * {@code typ: at+jwt} and {@code kid}; claims {@code iss}, {@code sub} and {@code client_id} (the
  * key id), {@code aud}, {@code org}, {@code team} when the key has one, {@code scope}
- * (space-separated), {@code iat}, {@code nbf}, {@code exp}, {@code jti}, and {@code status}: the key's
- * entry in a Token Status List, shared by every token of the key.
+ * (space-separated), {@code iat}, {@code nbf}, {@code exp}, {@code jti}, {@code status}: the key's
+ * entry in a Token Status List, shared by every token of the key, and {@code api_requests_per_minute}
+ * when the key has that limit.
  *
  * <p>{@code exp} is {@code iat} + ttl, or the key's {@code expires_at} (to the second below) when that
  * comes first: a token never outlives its key.
@@ -71,6 +72,10 @@ final class AccessTokenMinter {
                 .claim("status", status(issuer, key.statusIndex()));
         if (key.team() != null) {
             claims.claim("team", key.team());
+        }
+        if (key.apiLimits().requestsPerMinute() != null) {
+            // Enforced by the resource servers (resource-sdk), per key and process, in a rolling 60 s.
+            claims.claim("api_requests_per_minute", key.apiLimits().requestsPerMinute());
         }
         SigningKey signingKey = signingKeys.current();
         JWSHeader header = new JWSHeader.Builder(signingKey.algorithm()).type(AT_JWT).keyID(signingKey.kid()).build();

@@ -4,11 +4,13 @@ import dev.keymint.sdk.InvalidScopeException;
 import dev.keymint.sdk.Scope;
 import dev.keymint.sdk.Scopes;
 import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.keys.Budget;
 import dev.keymint.server.keys.LastUsedRecorder;
 import dev.keymint.server.tokens.AccessTokenMinter.MintedToken;
 import dev.keymint.server.limits.KeyLimiter;
 import dev.keymint.server.usage.UsageOutcome;
 import dev.keymint.server.usage.UsageRecorder;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +42,8 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
  */
 final class ClientCredentialsTokenProvider implements AuthenticationProvider {
 
+    /** Retry-After for a spent budget without a reset period: only an admin can lift it. */
+    private static final Duration NO_RESET_RETRY = Duration.ofHours(1);
     private static final String ERROR_URI = "https://www.rfc-editor.org/rfc/rfc6749#section-5.2";
 
     private final IssuerResolver issuers;
@@ -47,10 +51,12 @@ final class ClientCredentialsTokenProvider implements AuthenticationProvider {
     private final LastUsedRecorder lastUsed;
     private final KeyLimiter limiter;
     private final UsageRecorder usage;
+    private final Clock clock;
 
     ClientCredentialsTokenProvider(IssuerResolver issuers, AccessTokenMinter minter, LastUsedRecorder lastUsed,
-                                   KeyLimiter limiter, UsageRecorder usage) {
+                                   KeyLimiter limiter, UsageRecorder usage, Clock clock) {
         this.issuers = issuers;
+        this.clock = clock;
         this.minter = minter;
         this.lastUsed = lastUsed;
         this.limiter = limiter;
@@ -72,6 +78,15 @@ final class ClientCredentialsTokenProvider implements AuthenticationProvider {
         } catch (OAuth2AuthenticationException e) {
             usage.record(key.organizationId(), key.id(), UsageOutcome.INVALID_SCOPE, Instant.now());
             throw e;
+        }
+        Instant now = clock.instant();
+        if (key.overBudget(now)) {
+            usage.record(key.organizationId(), key.id(), UsageOutcome.QUOTA_EXCEEDED, now);
+            throw new LimitExceededException(LimitExceededException.QUOTA_EXCEEDED, "The API key has spent a budget on "
+                    + "its API requests" + (key.overBudgetUntil().isBefore(Budget.NO_RESET)
+                    ? " until " + key.overBudgetUntil() : "; an admin must raise it"),
+                    Duration.between(now, key.overBudgetUntil().isBefore(Budget.NO_RESET) ? key.overBudgetUntil()
+                            : now.plus(NO_RESET_RETRY)));
         }
         Optional<Duration> wait = limiter.acquireIssuance(key);
         if (wait.isPresent()) {

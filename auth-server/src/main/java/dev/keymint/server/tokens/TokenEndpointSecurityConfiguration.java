@@ -133,7 +133,7 @@ public class TokenEndpointSecurityConfiguration {
                                                  OwnTokenVerifiers ownTokens) throws Exception {
         var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, addresses, limiter, usage, clock);
         var clientCredentials = new ClientCredentialsTokenProvider(issuers, new AccessTokenMinter(signingKeys, tokens, clock),
-                lastUsed, limiter, usage);
+                lastUsed, limiter, usage, clock);
         var introspection = new TokenIntrospectionProvider(issuers, ownTokens, clock);
         http.securityMatcher(new OrRequestMatcher(
                         PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, TOKEN_ENDPOINT),

@@ -5,6 +5,7 @@ import dev.keymint.server.organizations.OrganizationBootstrapper;
 import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrganization;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -91,6 +92,7 @@ public final class KeymintServer implements AutoCloseable {
         private String masterKey = newMasterKey();
         private final List<String> properties = new ArrayList<>();
         private String issuer;
+        private Clock clock;
 
         private Builder(String jdbcUrl) {
             this.jdbcUrl = jdbcUrl;
@@ -106,6 +108,12 @@ public final class KeymintServer implements AutoCloseable {
                 issuer = String.valueOf(value);
             }
             properties.add(name + "=" + value);
+            return this;
+        }
+
+        /** The server's clock instead of the system's (e.g. a {@link SettableClock}). */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
             return this;
         }
 
@@ -134,7 +142,12 @@ public final class KeymintServer implements AutoCloseable {
             all.removeIf(defaulted -> properties.stream().anyMatch(own -> name(own).equals(name(defaulted))));
             all.addAll(properties);
             // As command-line arguments they outrank application.properties, as an operator's would.
-            return new KeymintServer(new SpringApplicationBuilder(KeymintApplication.class)
+            SpringApplicationBuilder application = new SpringApplicationBuilder(KeymintApplication.class);
+            if (clock != null) {
+                Clock serverClock = clock;
+                application.initializers(context -> context.getBeanFactory().registerSingleton("testClock", serverClock));
+            }
+            return new KeymintServer(application
                     .run(all.stream().map(property -> "--" + property).toArray(String[]::new)), issuer);
         }
     }
