@@ -9,6 +9,7 @@ import dev.keymint.server.signing.SigningKeys;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.stereotype.Component;
@@ -64,7 +65,7 @@ public final class OwnTokenVerifiers {
     /**
      * Why a verified token must nevertheless be refused now, or empty when it may be accepted: its
      * signing key is no longer published, or its API key (its {@code client_id}) is deleted,
-     * disabled, revoked or expired. The key's row comes from memory when {@link ApiKeyCache} may
+     * disabled, revoked, expired or over budget. The key's row comes from memory when {@link ApiKeyCache} may
      * answer, so no database read is made for a key in memory.
      */
     public Optional<String> whyNotLive(String clientId, String kid) {
@@ -75,9 +76,14 @@ public final class OwnTokenVerifiers {
         if (key.isEmpty()) {
             return Optional.of("the token's API key no longer exists");
         }
-        KeyStatus status = key.get().effectiveStatus(clock.instant());
+        Instant now = clock.instant();
+        KeyStatus status = key.get().effectiveStatus(now);
         if (status != KeyStatus.ACTIVE) {
             return Optional.of("the token's API key is " + status.databaseValue());
+        }
+        if (key.get().overBudget(now)) {
+            // SUSPENDED in the status list too: what a verifier elsewhere learns within its ttl
+            return Optional.of("the token's API key is over budget");
         }
         return Optional.empty();
     }

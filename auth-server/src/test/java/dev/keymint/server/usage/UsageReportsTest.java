@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -281,8 +282,15 @@ class UsageReportsTest {
         String id = key.get("id").asString();
         String apiKey = key.get("api_key").asString();
         TokenClient tokens = new TokenClient(server.tokenEndpoint());
+        String liveToken = tokens.basic(id, apiKey, "grant_type", "client_credentials").accessToken();
+        JsonNode introspector = createKey("{\"name\": \"introspector\", \"scopes\": [\"read:introspection\"]}");
+        TokenClient introspect = new TokenClient(server.baseUrl() + "/oauth/introspect");
+        Supplier<Boolean> liveTokenActive = () -> introspect.basic(introspector.get("id").asString(),
+                introspector.get("api_key").asString(), "token", liveToken).json().get("active").asBoolean();
+        assertThat(liveTokenActive.get()).isTrue();
 
         acmeReporter.post("/usage-reports", report(UUID.randomUUID().toString(), entry(id, 1, 0, 0, 5000, null)));
+        assertThat(liveTokenActive.get()).as("a token minted before the budget was spent, introspected after").isFalse();
 
         Response refused = tokens.basic(id, apiKey, "grant_type", "client_credentials");
         assertThat(refused.status()).isEqualTo(429);
@@ -293,6 +301,7 @@ class UsageReportsTest {
         assertThat(view.path("over_budget_until").isMissingNode() || view.get("over_budget_until").isNull()).isTrue();
         acme.patch("/keys/" + id, "{\"cost_budget\": null}");
         assertThat(tokens.basic(id, apiKey, "grant_type", "client_credentials").status()).isEqualTo(200);
+        assertThat(liveTokenActive.get()).isTrue();
     }
 
     @Test
