@@ -2,10 +2,14 @@ package dev.keymint.server.cli;
 
 import dev.keymint.server.organizations.OrganizationBootstrapper;
 import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrganization;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -15,54 +19,37 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>It uses the same database settings as the server. On the embedded database it connects to
  * the running server's PostgreSQL when there is one (see {@code EmbeddedPostgresEnvironment}).
  */
-final class BootstrapCommand {
+@Command(name = "bootstrap",
+        description = {"Create an organization and its first API key, and print the key once.",
+                "Works on the database (the server's own settings); while the server runs on its embedded "
+                        + "database, finds it through the data directory. Exits 1, writing nothing, if the "
+                        + "organization exists."})
+final class BootstrapCommand implements Callable<Integer> {
 
-    static final String NAME = "bootstrap";
-    static final String USAGE = NAME + " --org <slug> --scope <action:filter> [--scope …] [--name <key name>] [--json]";
+    @Spec
+    private CommandSpec spec;
 
-    private BootstrapCommand() {
-    }
+    @Option(names = "--org", required = true, paramLabel = "<slug>", description = "The new organization.")
+    private String org;
 
-    static Commands.Command parse(String[] args) {
-        Arguments arguments = Arguments.parse(args);
-        return context -> {
+    @Option(names = "--scope", required = true, paramLabel = "<action:filter>",
+            description = "A scope of the key, e.g. '*:*'; repeat for several.")
+    private List<String> scopes;
+
+    @Option(names = "--name", paramLabel = "<key name>", defaultValue = "bootstrap admin key",
+            description = "The key's name (default: ${DEFAULT-VALUE}).")
+    private String keyName;
+
+    @Option(names = "--json", description = "Print {\"org\",\"client_id\",\"api_key\",\"scopes\"} on one line.")
+    private boolean json;
+
+    @Override
+    public Integer call() {
+        return InServerContext.run("bootstrap", spec.commandLine().getOut(), spec.commandLine().getErr(), context -> {
             BootstrappedOrganization created = context.getBean(OrganizationBootstrapper.class)
-                    .bootstrap(arguments.org(), arguments.scopes(), arguments.keyName());
-            return arguments.json() ? asJson(created, context.getBean(JsonMapper.class)) : asText(created);
-        };
-    }
-
-    record Arguments(String org, List<String> scopes, String keyName, boolean json) {
-
-        static Arguments parse(String[] args) {
-            String org = null;
-            String name = "bootstrap admin key";
-            List<String> scopes = new ArrayList<>();
-            boolean json = false;
-            for (int i = 1; i < args.length; i++) {
-                switch (args[i]) {
-                    case "--org" -> org = value(args, ++i, "--org");
-                    case "--scope" -> scopes.add(value(args, ++i, "--scope"));
-                    case "--name" -> name = value(args, ++i, "--name");
-                    case "--json" -> json = true;
-                    default -> throw new IllegalArgumentException("unknown argument: " + args[i]);
-                }
-            }
-            if (org == null) {
-                throw new IllegalArgumentException("--org is required");
-            }
-            if (scopes.isEmpty()) {
-                throw new IllegalArgumentException("at least one --scope is required");
-            }
-            return new Arguments(org, List.copyOf(scopes), name, json);
-        }
-
-        private static String value(String[] args, int index, String option) {
-            if (index >= args.length) {
-                throw new IllegalArgumentException(option + " needs a value");
-            }
-            return args[index];
-        }
+                    .bootstrap(org, List.copyOf(scopes), keyName);
+            return json ? asJson(created, context.getBean(JsonMapper.class)) : asText(created);
+        });
     }
 
     private static String asText(BootstrappedOrganization created) {

@@ -1,66 +1,63 @@
 package dev.keymint.server.cli;
 
-import dev.keymint.server.KeymintApplication;
-import java.io.PrintStream;
-import java.util.Arrays;
+import java.io.PrintWriter;
 import java.util.Map;
-import java.util.function.Function;
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
+import java.util.Set;
+import picocli.CommandLine;
+import picocli.CommandLine.IFactory;
 
 /**
- * Runs one command with the server's jar and the server's configuration (same database, same
- * master key), without starting the web server. Stdout carries only the command's result; logs go
- * to stderr. Exit codes: 0 done, 1 refused or failed, 2 usage.
+ * The jar's command line: {@code KeymintApplication} runs a command here when the first argument
+ * names one, and the server otherwise. Stdout carries only a command's result; messages go to
+ * stderr; exit codes are {@link ExitCodes}.
  */
 public final class Commands {
 
-    private static final Map<String, Function<String[], Command>> COMMANDS = Map.of(
-            BootstrapCommand.NAME, BootstrapCommand::parse,
-            RotateSigningKeyCommand.NAME, RotateSigningKeyCommand::parse);
+    /** Besides the commands' names, these ask for help rather than for a server with odd arguments. */
+    private static final Set<String> HELP = Set.of("-h", "--help", "-V", "--version");
 
     private Commands() {
     }
 
     public static boolean isCommand(String[] args) {
-        return args.length > 0 && COMMANDS.containsKey(args[0]);
+        return args.length > 0 && (HELP.contains(args[0])
+                || commandLine(new CliContext(Map.of(), Terminal.NONE)).getSubcommands().containsKey(args[0]));
     }
 
     public static int run(String[] args) {
-        PrintStream out = System.out;
-        Command command;
-        try {
-            command = COMMANDS.get(args[0]).apply(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println("usage: java -jar auth-server.jar " + String.join("\n       java -jar auth-server.jar ",
-                    Arrays.asList(BootstrapCommand.USAGE, RotateSigningKeyCommand.USAGE)));
-            return 2;
-        }
-        System.setOut(System.err);
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(KeymintApplication.class)
-                .web(WebApplicationType.NONE)
-                .bannerMode(Banner.Mode.OFF)
-                .logStartupInfo(false)
-                .properties("logging.level.root=WARN")
-                .run()) {
-            out.println(command.execute(context));
-            return 0;
-        } catch (IllegalArgumentException e) {
-            System.err.println(args[0] + " refused: " + e.getMessage());
-            return 1;
-        } catch (RuntimeException e) {
-            System.err.println(args[0] + " failed: " + e.getMessage());
-            return 1;
-        } finally {
-            System.setOut(out);
-        }
+        CommandLine commandLine = commandLine(new CliContext(System.getenv(), Terminal.system()));
+        // Bound now: the database commands point System.out at stderr while Spring runs.
+        commandLine.setOut(new PrintWriter(System.out, true));
+        commandLine.setErr(new PrintWriter(System.err, true));
+        return commandLine.execute(args);
     }
 
-    /** A parsed command, ready to run against the application context. Returns what to print. */
-    interface Command {
-        String execute(ConfigurableApplicationContext context);
+    /** The command tree, with commands and mixins built around {@code context}. */
+    static CommandLine commandLine(CliContext context) {
+        CommandLine commandLine = new CommandLine(KeymintCli.class, factory(context));
+        commandLine.setExecutionExceptionHandler((exception, command, parseResult) -> {
+            if (exception instanceof CliFailure failure) {
+                command.getErr().println(failure.getMessage());
+                return failure.exitCode();
+            }
+            command.getErr().println(command.getCommandName() + " failed: " + exception);
+            return ExitCodes.FAILED;
+        });
+        return commandLine;
+    }
+
+    private static IFactory factory(CliContext context) {
+        IFactory defaults = CommandLine.defaultFactory();
+        return new IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                try {
+                    var constructor = type.getDeclaredConstructor(CliContext.class);
+                    return constructor.newInstance(context);
+                } catch (NoSuchMethodException noContext) {
+                    return defaults.create(type);
+                }
+            }
+        };
     }
 }

@@ -1,6 +1,11 @@
 package dev.keymint.server.cli;
 
 import dev.keymint.server.signing.SigningKeyStore;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code rotate-signing-key [--emergency]}: starts a signing-key rotation. Without
@@ -8,28 +13,25 @@ import dev.keymint.server.signing.SigningKeyStore;
  * no token breaks. With it the current key is removed at once (key compromise): tokens it signed
  * stop verifying. Running servers pick the change up within their refresh interval.
  */
-final class RotateSigningKeyCommand {
+@Command(name = "rotate-signing-key",
+        description = {"Start a signing-key rotation: publish a new key that signs after the pre-publication window.",
+                "Works on the database; running servers pick the change up within their refresh interval."})
+final class RotateSigningKeyCommand implements Callable<Integer> {
 
-    static final String NAME = "rotate-signing-key";
-    static final String USAGE = NAME + " [--emergency]";
+    @Spec
+    private CommandSpec spec;
 
-    private RotateSigningKeyCommand() {
-    }
+    @Option(names = "--emergency",
+            description = "Key compromise: remove the current key at once; the tokens it signed stop verifying.")
+    private boolean emergency;
 
-    static Commands.Command parse(String[] args) {
-        boolean emergency = false;
-        for (int i = 1; i < args.length; i++) {
-            if (!"--emergency".equals(args[i])) {
-                throw new IllegalArgumentException("unknown argument: " + args[i]);
-            }
-            emergency = true;
-        }
-        boolean compromised = emergency;
-        return context -> {
+    @Override
+    public Integer call() {
+        return InServerContext.run("rotate-signing-key", spec.commandLine().getOut(), spec.commandLine().getErr(), context -> {
             SigningKeyStore store = context.getBean(SigningKeyStore.class);
-            return compromised
+            return emergency
                     ? "Replaced the current signing key; now signing with " + store.replaceCompromisedKey()
                     : "Published signing key " + store.rotate() + "; it starts signing after the pre-publication window";
-        };
+        });
     }
 }
