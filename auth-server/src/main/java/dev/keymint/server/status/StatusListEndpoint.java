@@ -33,7 +33,8 @@ import org.springframework.web.bind.annotation.RestController;
  *   <li>{@code Accept} must allow {@code application/statuslist+jwt} (or be absent, or {@code *}/{@code *}); a
  *       client that accepts only something else (the CWT form, JSON) gets 406: what it asked for does not exist.</li>
  *   <li>{@code Cache-Control: public, max-age=<ttl>} and a weak {@code ETag}; {@code If-None-Match} gets 304.
- *       Tomcat compresses the body when the client accepts gzip ({@code server.compression}).</li>
+ *       Tomcat compresses the body when the client accepts gzip ({@code server.compression});
+ *       {@code Vary: Accept-Encoding} on 200 and 304 alike.</li>
  *   <li>An unknown list (no status index in it given out yet, or an id that is not a number): 404, empty body.</li>
  *   <li>Memory not current and PostgreSQL unreachable: 503 with {@code Retry-After: 1}, empty body; verifiers keep
  *       their last list.</li>
@@ -89,11 +90,14 @@ public class StatusListEndpoint {
         if (served.isEmpty()) {
             return ResponseEntity.notFound().build();
         }
-        // Spring answers a matching If-None-Match with 304 and these headers, without the body.
+        // Spring answers a matching If-None-Match with 304 and these headers, without the body. Vary is
+        // named here, not only by Tomcat's compression (which adds it to bodies it may compress): a 304 must
+        // carry the Vary of the 200 it stands for, or a shared cache revalidating its gzip copy would drop it.
         return ResponseEntity.ok()
                 .header(HttpHeaders.CONTENT_TYPE, MEDIA_TYPE)
                 .eTag(served.get().etag())
                 .cacheControl(cacheControl)
+                .varyBy(HttpHeaders.ACCEPT_ENCODING)
                 .body(served.get().jwt());
     }
 

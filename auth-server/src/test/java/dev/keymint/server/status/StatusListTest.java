@@ -139,6 +139,10 @@ class StatusListTest {
         assertThat(again.body()).isEmpty();
         assertThat(again.header("ETag")).isEqualTo(etag);
         assertThat(again.header("Cache-Control")).isEqualTo("max-age=2, public");
+        // A 304 names the Vary of the 200 it stands for (RFC 9110 §15.4.5): a shared cache refreshing its
+        // stored gzip copy with it must still hand that copy only to clients that accept gzip.
+        assertThat(vary(full)).containsIgnoringCase("Accept-Encoding");
+        assertThat(vary(again)).containsIgnoringCase("Accept-Encoding");
         assertThat(changed.status()).isEqualTo(200);
         assertThat(changed.header("ETag")).isNotEqualTo(etag);
         // The second instance signed its own token (its own iat and signature) for the same list, signing
@@ -192,6 +196,10 @@ class StatusListTest {
         assertThat(aggregation).isEqualTo(ISSUER + "/oauth/status");
         assertThat(TokenClient.get(first.baseUrl() + "/oauth/status").json().get("status_lists").toString())
                 .isEqualTo("[\"" + ISSUER + "/oauth/status/1\"]");
+    }
+
+    private static String vary(Response response) {
+        return String.join(", ", response.raw().headers().allValues("Vary"));
     }
 
     /** The entry on the first instance, then on the second (same list id, each its own uri). */
