@@ -22,12 +22,16 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.server.authorization.client.RegisteredClientRepository;
 import org.springframework.security.oauth2.server.authorization.settings.AuthorizationServerSettings;
 import org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretBasicAuthenticationConverter;
 import org.springframework.security.oauth2.server.authorization.web.authentication.ClientSecretPostAuthenticationConverter;
 import org.springframework.security.oauth2.server.authorization.web.authentication.OAuth2ClientCredentialsAuthenticationConverter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.HttpStatusRequestRejectedHandler;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.security.web.savedrequest.NullRequestCache;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import tools.jackson.databind.json.JsonMapper;
@@ -81,6 +85,25 @@ public class TokenEndpointSecurityConfiguration {
         registration.addUrlPatterns(TOKEN_ENDPOINT);
         registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 1);
         return registration;
+    }
+
+    /**
+     * Spring Security's firewall rejects some requests before any filter chain (a control
+     * character in a parameter name, for one); on the token endpoint the client still gets OAuth
+     * error JSON. Other paths keep the default: a 400 through the error page.
+     */
+    @Bean
+    RequestRejectedHandler requestRejectedHandler(JsonMapper json) {
+        OAuthErrorResponseHandler errors = OAuthErrorResponseHandler.forTokenRequests(json);
+        RequestRejectedHandler otherPaths = new HttpStatusRequestRejectedHandler();
+        return (request, response, rejected) -> {
+            if (TOKEN_ENDPOINT.equals(request.getRequestURI())) {
+                errors.write(response, new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
+                        "The request contains characters that are not allowed", null));
+            } else {
+                otherPaths.handle(request, response, rejected);
+            }
+        };
     }
 
     /** The authorization server insists on a repository; the token path never uses it to find keys. */
