@@ -3,6 +3,7 @@ package dev.keymint.server.network;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Objects;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -15,6 +16,7 @@ import java.util.regex.Pattern;
 public final class CidrRange {
 
     private static final Pattern LITERAL = Pattern.compile("[0-9A-Fa-f:.]{2,45}");
+    private static final Pattern DOTTED_QUAD = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
     private final byte[] network;
     private final int prefix;
@@ -55,17 +57,35 @@ public final class CidrRange {
 
     /** The address as bytes (4 or 16), or null if {@code text} is not an IP literal. No DNS. */
     public static byte[] literal(String text) {
-        if (text == null || !LITERAL.matcher(text).matches() || (!text.contains(":") && !text.contains("."))) {
+        if (text == null || !LITERAL.matcher(text).matches()) {
             return null;
         }
-        if (!text.contains(":") && !text.matches("(\\d{1,3}\\.){3}\\d{1,3}")) {
-            return null;
+        if (!text.contains(":")) {
+            return dottedQuad(text);
         }
         try {
-            return InetAddress.getByName(text).getAddress();
+            // Bracketed, the JDK parses an IPv6 literal or fails; bare, it looks up what it cannot parse.
+            return InetAddress.getByName("[" + text + "]").getAddress();
         } catch (UnknownHostException e) {
             return null;
         }
+    }
+
+    /** Four decimal octets (0-255); parsed here because the JDK resolves {@code 999.1.1.1} as a host name. */
+    private static byte[] dottedQuad(String text) {
+        Matcher octets = DOTTED_QUAD.matcher(text);
+        if (!octets.matches()) {
+            return null;
+        }
+        byte[] address = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            int octet = Integer.parseInt(octets.group(i + 1));
+            if (octet > 255) {
+                return null;
+            }
+            address[i] = (byte) octet;
+        }
+        return address;
     }
 
     /** Whether the address (4 or 16 bytes) lies in this range; IPv4 never matches an IPv6 range. */

@@ -153,7 +153,9 @@ public final class JsonObjectReader {
                 }
                 int code = 0;
                 for (int i = 0; i < 4; i++) {
-                    int digit = Character.digit(text.charAt(position++), 16);
+                    char hex = text.charAt(position++);
+                    // RFC 8259's HEXDIG is ASCII; Character.digit also takes fullwidth and other scripts' digits.
+                    int digit = hex < 0x80 ? Character.digit(hex, 16) : -1;
                     if (digit < 0) {
                         throw error("bad \\u escape");
                     }

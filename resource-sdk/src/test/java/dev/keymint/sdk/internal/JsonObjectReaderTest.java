@@ -49,7 +49,7 @@ class JsonObjectReaderTest {
             "{\"a\":1}{}", "{a:1}", "{'a':1}", "{\"a\":01}", "{\"a\":1.}", "{\"a\":.5}", "{\"a\":-}", "{\"a\":1e}",
             "{\"a\":tru}", "{\"a\":nul}", "{\"a\":\"x}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12\"}", "{\"a\":\"\\u12zz\"}",
             "{\"a\":\"tab\there\"}", "{\"a\":1,\"a\":2}", "{\"a\":[1,]}", "{\"a\":[1 2]}", "{\"a\":NaN}",
-            "{\"a\":Infinity}", "{\"a\":+1}"})
+            "{\"a\":Infinity}", "{\"a\":+1}", "{\"a\":\"\\u\uFF10\uFF10\uFF14\uFF21\"}", "{\"a\":\"\\u\u0660\u0660\u0664\u0661\"}"})
     void parseObjectWhenNotExactlyOneValidObjectThenRejected(String json) {
         assertThatThrownBy(() -> JsonObjectReader.parseObject(json)).isInstanceOf(IllegalArgumentException.class);
     }
