@@ -57,10 +57,13 @@ public class KeymintResourceAutoConfiguration {
         if (usage.apiKey() == null || usage.apiKey().isBlank()) {
             throw new IllegalStateException("keymint.resource.usage.api-key is required with keymint.resource.usage.client-id");
         }
-        return UsageReporter.forIssuer(properties.issuerUri().toString())
+        UsageReporter.Builder builder = UsageReporter.forIssuer(properties.issuerUri().toString())
                 .credentials(usage.clientId(), usage.apiKey())
-                .interval(usage.interval())
-                .build();
+                .interval(usage.interval());
+        if (properties.allowPlainHttp()) {
+            builder.allowPlainHttp();
+        }
+        return builder.build();
     }
 
     @Bean
@@ -69,6 +72,9 @@ public class KeymintResourceAutoConfiguration {
         TokenVerifier.Builder builder = TokenVerifier.forIssuer(properties.issuerUri().toString())
                 .statusCheck(properties.statusCheck())
                 .apiRateLimit(properties.apiRateLimit());
+        if (properties.allowPlainHttp()) {
+            builder.allowPlainHttp();
+        }
         if (properties.jwkSetUri() != null) {
             builder.jwksUri(properties.jwkSetUri());
         }

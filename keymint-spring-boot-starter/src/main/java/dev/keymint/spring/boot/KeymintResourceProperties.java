@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param statusCheck  Whether revoked and suspended tokens are refused through the issuer's Token Status
  *                     Lists (fetched in the background). Off: they are accepted until they expire.
  * @param apiRateLimit Whether a key's "api_requests_per_minute" is enforced (429 with Retry-After).
+ * @param allowPlainHttp Whether the issuer may be a plain http URL on any host (a private network).
+ *                     Off: http only for localhost, as keys, status lists and the usage key's API key
+ *                     travel over it.
  * @param usage        Reporting the requests this application verified to Keymint, per key.
  */
 @ConfigurationProperties("keymint.resource")
@@ -28,6 +31,7 @@ public record KeymintResourceProperties(
         String organization,
         @DefaultValue("true") boolean statusCheck,
         @DefaultValue("true") boolean apiRateLimit,
+        boolean allowPlainHttp,
         @DefaultValue Usage usage) {
 
     /**

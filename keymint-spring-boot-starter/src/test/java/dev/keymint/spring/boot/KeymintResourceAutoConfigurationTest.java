@@ -76,6 +76,19 @@ class KeymintResourceAutoConfigurationTest {
         });
     }
 
+    @Test
+    void plainHttpIssuerOffLocalhostOnlyWithAllowPlainHttp() {
+        WebApplicationContextRunner privateNetwork = runner.withPropertyValues("keymint.resource.issuer-uri=http://keymint:8080",
+                "keymint.resource.usage.client-id=key_reporter", "keymint.resource.usage.api-key=kmk_secret");
+        privateNetwork.run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("must use https");
+        });
+        privateNetwork.withPropertyValues("keymint.resource.allow-plain-http=true").run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(TokenVerifier.class).hasSingleBean(UsageReporter.class);
+        });
+    }
+
     @Configuration(proxyBeanMethods = false)
     static class OwnChain {
         @Bean
