@@ -34,6 +34,13 @@ public record KeymintResourceProperties(
         boolean allowPlainHttp,
         @DefaultValue Usage usage) {
 
+    /** An empty {@code issuer-uri} turns the starter on too: say what is missing rather than fail later. */
+    public KeymintResourceProperties {
+        if (issuerUri == null || issuerUri.toString().isBlank()) {
+            throw new IllegalArgumentException("keymint.resource.issuer-uri cannot be empty");
+        }
+    }
+
     /**
      * {@code keymint.resource.usage.*}: reporting is on when {@code client-id} is set.
      *

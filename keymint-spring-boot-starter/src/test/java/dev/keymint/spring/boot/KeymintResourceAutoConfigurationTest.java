@@ -77,6 +77,14 @@ class KeymintResourceAutoConfigurationTest {
     }
 
     @Test
+    void emptyIssuerUriThenStartupFailsNamingTheProperty() {
+        runner.withPropertyValues("keymint.resource.issuer-uri=").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessage("keymint.resource.issuer-uri cannot be empty");
+        });
+    }
+
+    @Test
     void plainHttpIssuerOffLocalhostOnlyWithAllowPlainHttp() {
         WebApplicationContextRunner privateNetwork = runner.withPropertyValues("keymint.resource.issuer-uri=http://keymint:8080",
                 "keymint.resource.usage.client-id=key_reporter", "keymint.resource.usage.api-key=kmk_secret");
