@@ -57,41 +57,66 @@ public final class KeymintAuthorization {
         return new ScopeAuthorizationManager(action, resource, fixed);
     }
 
+    /**
+     * Whether the authentication's Keymint token covers {@code action:resource}, for checks outside
+     * request matchers, e.g. {@code @PreAuthorize} expressions. Same rules and usage counting as
+     * {@link #require}.
+     *
+     * @param authentication the current authentication, may be null
+     * @param action         {@code read}, {@code write}, {@code admin} or {@code *}
+     * @param resource       a resource path such as {@code projects/42}, or a filter
+     * @return true if a scope of the token covers it; false otherwise, also when the authentication
+     *         holds no {@link Jwt} or the action or resource is not valid scope syntax (a value
+     *         from the request is then denied rather than failing the request)
+     */
+    public static boolean allows(Authentication authentication, String action, String resource) {
+        Scope required;
+        try {
+            required = Scope.of(action, resource);
+        } catch (InvalidScopeException e) {
+            return false;
+        }
+        return covers(authentication, required);
+    }
+
+    private static boolean covers(Authentication auth, Scope required) {
+        if (auth == null || !auth.isAuthenticated() || !(auth.getPrincipal() instanceof Jwt jwt)) {
+            return false;
+        }
+        // Spring wraps the decoded Jwt as the principal; the credentials are the decoder's own object
+        if (auth.getCredentials() instanceof VerifiedJwt verified && verified.token() != null
+                && verified.getTokenValue().equals(jwt.getTokenValue())) {
+            try {
+                verified.token().require(required);
+                return true;
+            } catch (InsufficientScopeException e) {
+                return false;
+            }
+        }
+        Object claim = jwt.getClaims().get("scope");
+        if (!(claim instanceof String text)) {
+            return false;
+        }
+        try {
+            return Scopes.parse(text).covers(required);
+        } catch (InvalidScopeException e) {
+            return false;
+        }
+    }
+
     private record ScopeAuthorizationManager(String action, String template, Scope fixed)
             implements AuthorizationManager<RequestAuthorizationContext> {
 
         @Override
         public AuthorizationResult authorize(Supplier<? extends Authentication> authentication,
                                              RequestAuthorizationContext context) {
-            Authentication auth = authentication.get();
-            if (auth == null || !auth.isAuthenticated() || !(auth.getPrincipal() instanceof Jwt jwt)) {
-                return new AuthorizationDecision(false);
-            }
             Scope required;
             try {
                 required = fixed != null ? fixed : Scope.of(action, expand(template, context.getVariables()));
             } catch (InvalidScopeException e) {
                 return new AuthorizationDecision(false);
             }
-            // Spring wraps the decoded Jwt as the principal; the credentials are the decoder's own object
-            if (auth.getCredentials() instanceof VerifiedJwt verified && verified.token() != null
-                    && verified.getTokenValue().equals(jwt.getTokenValue())) {
-                try {
-                    verified.token().require(required);
-                    return new AuthorizationDecision(true);
-                } catch (InsufficientScopeException e) {
-                    return new AuthorizationDecision(false);
-                }
-            }
-            Object claim = jwt.getClaims().get("scope");
-            if (!(claim instanceof String text)) {
-                return new AuthorizationDecision(false);
-            }
-            try {
-                return new AuthorizationDecision(Scopes.parse(text).covers(required));
-            } catch (InvalidScopeException e) {
-                return new AuthorizationDecision(false);
-            }
+            return new AuthorizationDecision(covers(authentication.get(), required));
         }
 
         private static String expand(String template, Map<String, String> variables) {

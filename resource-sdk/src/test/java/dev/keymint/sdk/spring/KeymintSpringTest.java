@@ -77,6 +77,19 @@ class KeymintSpringTest {
     }
 
     @Test
+    void allowsWhenScopeCoversThenTrueAndWhenNotOrInvalidOrNoJwtThenFalse() {
+        Authentication reader = auth("read:projects/42/**");
+        assertThat(KeymintAuthorization.allows(reader, "read", "projects/42/docs")).isTrue();
+        assertThat(KeymintAuthorization.allows(reader, "write", "projects/42/docs")).isFalse();
+        assertThat(KeymintAuthorization.allows(reader, "read", "projects/7")).isFalse();
+        assertThat(KeymintAuthorization.allows(reader, "read", "projects//42")).as("not scope syntax: denied").isFalse();
+        assertThat(KeymintAuthorization.allows(reader, "delete", "projects/42")).isFalse();
+        assertThat(KeymintAuthorization.allows(null, "read", "projects/42")).isFalse();
+        assertThat(KeymintAuthorization.allows(new TestingAuthenticationToken("u", "p", "ROLE_X"), "read", "projects/42"))
+                .isFalse();
+    }
+
+    @Test
     void requireWhenTemplateThenPathVariablesFilled() {
         AuthorizationManager<RequestAuthorizationContext> manager = KeymintAuthorization.require("write", "keys/{id}");
         Authentication auth = auth("write:keys/k1");
