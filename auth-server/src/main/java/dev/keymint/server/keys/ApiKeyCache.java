@@ -50,8 +50,8 @@ public final class ApiKeyCache {
         this.leaseNanos = properties.lease().toNanos();
         this.rows = Caffeine.newBuilder()
                 .maximumSize(properties.maxEntries())
-                // Upkeep (eviction) on the thread that caused it, a few microseconds now and then:
-                // the bound holds without relying on a shared pool, and the entry count is exact.
+                // Upkeep (eviction) on a thread that wrote, a few microseconds now and then, not in
+                // the shared ForkJoinPool: the bound holds however busy that pool is.
                 .executor(Runnable::run)
                 .evictionListener((String id, ApiKey key, RemovalCause cause) -> evictions.increment())
                 .build();

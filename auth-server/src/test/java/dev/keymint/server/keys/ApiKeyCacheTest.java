@@ -245,8 +245,7 @@ class ApiKeyCacheTest {
             throws Exception {
         List<Key> busy = createKeys("busy", 2);
         List<Key> rare = createKeys("rare", 5);
-        try (KeymintServer small = KeymintServer.onDatabase(jdbcUrl).masterKey(masterKey)
-                .property("keymint.keys.cache.max-entries", 3).start()) {
+        try (KeymintServer small = withMaxEntries(3)) {
             TokenClient tokens = new TokenClient(small.tokenEndpoint());
             ApiKeyCache cache = small.bean(ApiKeyCache.class);
             awaitAnsweringFromMemory(small);
@@ -276,8 +275,7 @@ class ApiKeyCacheTest {
     void tokenWhenKeyWasEvictedAndReadAgainThenAnAdminDisableIsStillSeenByTheVeryNextRequest() {
         List<Key> keys = createKeys("evicted-then-disabled", 3);
         Key changed = keys.get(0);
-        try (KeymintServer small = KeymintServer.onDatabase(jdbcUrl).masterKey(masterKey)
-                .property("keymint.keys.cache.max-entries", 1).start()) {
+        try (KeymintServer small = withMaxEntries(1)) {
             TokenClient tokens = new TokenClient(small.tokenEndpoint());
             ApiKeyCache cache = small.bean(ApiKeyCache.class);
             awaitAnsweringFromMemory(small);
@@ -297,8 +295,7 @@ class ApiKeyCacheTest {
     @Test
     void keyLookupsAreCountedAsHitsWhenAnsweredFromMemoryAndAsMissesWhenTheyReadTheDatabase() {
         List<Key> keys = createKeys("counted", 2);
-        try (KeymintServer small = KeymintServer.onDatabase(jdbcUrl).masterKey(masterKey)
-                .property("keymint.keys.cache.max-entries", 1).start()) {
+        try (KeymintServer small = withMaxEntries(1)) {
             TokenClient tokens = new TokenClient(small.tokenEndpoint());
             MeterRegistry meters = small.bean(MeterRegistry.class);
             awaitAnsweringFromMemory(small);
@@ -323,6 +320,18 @@ class ApiKeyCacheTest {
                     .contains("keymint_keys_cache_hits_total ", "keymint_keys_cache_misses_total ",
                             "keymint_keys_cache_evictions_total ");
         }
+    }
+
+    /**
+     * An instance holding at most {@code maxEntries} keys. Its lease is long enough that a slow
+     * confirmation on a busy machine does not empty its memory halfway through a test (which would
+     * make keys look evicted); what leases promise is tested above.
+     */
+    private static KeymintServer withMaxEntries(int maxEntries) {
+        return KeymintServer.onDatabase(jdbcUrl).masterKey(masterKey)
+                .property("keymint.keys.cache.max-entries", maxEntries)
+                .property("keymint.keys.cache.lease", "10s")
+                .start();
     }
 
     /** keymint.keys.cache hits, misses and evictions. */
