@@ -11,7 +11,9 @@
 # bench/run.sh needs (PostgreSQL on 127.0.0.1:5432 as postgres, wrk, jq). Environment: AB_WARMUP
 # (seconds per server, default 25), AB_ALGORITHM (default RS256), AB_AUTH (basic|post, default basic),
 # AB_PORT (A's port, default 18091; B's is the next; the database is named after it, so two runs on
-# different ports do not meet). Management ports are random: two servers cannot share the default 9090.
+# different ports do not meet), AB_KEYS (seed that many more keys with bench/scale-keys.py and spread
+# the traffic over AB_SPREAD of them, default 100,000, with Zipf popularity as bench/scale.sh does).
+# Management ports are random: two servers cannot share the default 9090.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 JAR_A=$1 OPTS_A=$2 JAR_B=$3 OPTS_B=$4 ROUNDS=${5:-4} SECS=${6:-12} CONC=${7:-32}
@@ -38,6 +40,13 @@ java -jar "$JAR_A" bootstrap --org acme --scope '*:*' --json >"$WORK/bootstrap.j
 export BENCH_CLIENT_ID BENCH_API_KEY
 BENCH_CLIENT_ID=$(jq -r .client_id "$WORK/bootstrap.json")
 BENCH_API_KEY=$(jq -r .api_key "$WORK/bootstrap.json")
+if [[ -n "${AB_KEYS:-}" ]]; then
+    organization=$(psql $PG -d $DB -qAtXc "select id from organizations where slug = 'acme'")
+    python3 "$BENCH_DIR/scale-keys.py" "$AB_KEYS" "${AB_SPREAD:-100000}" "$organization" "$WORK/keys.tsv" "$WORK/authorizations.txt"
+    psql $PG -d $DB -qX -v ON_ERROR_STOP=1 -c "\\copy api_keys (id, organization_id, name, secret_hash, scopes) from '$WORK/keys.tsv'" \
+        -c "vacuum analyze api_keys" >/dev/null
+    export BENCH_KEYS_FILE="$WORK/authorizations.txt"
+fi
 
 url() { echo "http://127.0.0.1:$1/oauth/token"; }
 # shellcheck disable=SC2086
