@@ -9,12 +9,18 @@
 #
 # Copy a jar aside before rebuilding (never rebuild a jar under a running server). Needs what
 # bench/run.sh needs (PostgreSQL on 127.0.0.1:5432 as postgres, wrk, jq). Environment: AB_WARMUP
-# (seconds per server, default 25), AB_ALGORITHM (default RS256), AB_AUTH (basic|post, default basic).
+# (seconds per server, default 25), AB_ALGORITHM (default RS256), AB_AUTH (basic|post, default basic),
+# AB_PORT (A's port, default 18091; B's is the next; the database is named after it, so two runs on
+# different ports do not meet), AB_KEYS (seed that many more keys with bench/scale-keys.py and spread
+# the traffic over AB_SPREAD of them, default 100,000, with Zipf popularity as bench/scale.sh does).
+# Management ports are random: two servers cannot share the default 9090.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 JAR_A=$1 OPTS_A=$2 JAR_B=$3 OPTS_B=$4 ROUNDS=${5:-4} SECS=${6:-12} CONC=${7:-32}
 BASE_OPTS="-Xmx128m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m"
-DB=keymint_bench_ab
+PORT_A=${AB_PORT:-18091}
+PORT_B=$((PORT_A + 1))
+DB=keymint_bench_ab_$PORT_A
 PG="-h 127.0.0.1 -p 5432 -U postgres"
 WORK=$(mktemp -d)
 PIDS=()
@@ -34,13 +40,20 @@ java -jar "$JAR_A" bootstrap --org acme --scope '*:*' --json >"$WORK/bootstrap.j
 export BENCH_CLIENT_ID BENCH_API_KEY
 BENCH_CLIENT_ID=$(jq -r .client_id "$WORK/bootstrap.json")
 BENCH_API_KEY=$(jq -r .api_key "$WORK/bootstrap.json")
+if [[ -n "${AB_KEYS:-}" ]]; then
+    organization=$(psql $PG -d $DB -qAtXc "select id from organizations where slug = 'acme'")
+    python3 "$BENCH_DIR/scale-keys.py" "$AB_KEYS" "${AB_SPREAD:-100000}" "$organization" "$WORK/keys.tsv" "$WORK/authorizations.txt"
+    psql $PG -d $DB -qX -v ON_ERROR_STOP=1 -c "\\copy api_keys (id, organization_id, name, secret_hash, scopes) from '$WORK/keys.tsv'" \
+        -c "vacuum analyze api_keys" >/dev/null
+    export BENCH_KEYS_FILE="$WORK/authorizations.txt"
+fi
 
 url() { echo "http://127.0.0.1:$1/oauth/token"; }
 # shellcheck disable=SC2086
-PORT=18091 java $BASE_OPTS $OPTS_A -jar "$JAR_A" --server.address=127.0.0.1 >"$WORK/a.log" 2>&1 & PIDS+=($!)
+PORT=$PORT_A java $BASE_OPTS $OPTS_A -jar "$JAR_A" --server.address=127.0.0.1 --management.server.port=0 >"$WORK/a.log" 2>&1 & PIDS+=($!)
 # shellcheck disable=SC2086
-PORT=18092 java $BASE_OPTS $OPTS_B -jar "$JAR_B" --server.address=127.0.0.1 >"$WORK/b.log" 2>&1 & PIDS+=($!)
-for port in 18091 18092; do
+PORT=$PORT_B java $BASE_OPTS $OPTS_B -jar "$JAR_B" --server.address=127.0.0.1 --management.server.port=0 >"$WORK/b.log" 2>&1 & PIDS+=($!)
+for port in $PORT_A $PORT_B; do
     code=000
     for _ in $(seq 1 600); do
         code=$(curl -s -o /dev/null -w '%{http_code}' -m 2 -u "$BENCH_CLIENT_ID:$BENCH_API_KEY" \
@@ -57,7 +70,7 @@ CLK_TCK=$(getconf CLK_TCK)
 : >"$WORK/runs.jsonl"
 for round in $(seq 1 "$ROUNDS"); do
     for side in A B; do
-        if [[ $side == A ]]; then port=18091 pid=${PIDS[0]}; else port=18092 pid=${PIDS[1]}; fi
+        if [[ $side == A ]]; then port=$PORT_A pid=${PIDS[0]}; else port=$PORT_B pid=${PIDS[1]}; fi
         c0=$(ticks "$pid")
         BENCH_AUTH=${AB_AUTH:-basic} BENCH_OUT="$WORK/$side$round.json" timeout $((SECS + 30)) \
             wrk -t1 -c"$CONC" -d"${SECS}s" --timeout 10s -s "$BENCH_DIR/token.lua" "$(url $port)" >/dev/null

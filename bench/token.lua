@@ -1,5 +1,7 @@
 -- wrk script: POST /oauth/token (client_credentials) and count every response by HTTP status.
 -- Environment: BENCH_CLIENT_ID, BENCH_API_KEY, BENCH_AUTH=basic|post, BENCH_OUT (JSON result file).
+-- Many keys instead (bench/scale.sh): BENCH_KEYS_FILE, one `Authorization` value per line, most
+-- popular first; each request draws one with Zipf popularity, P(rank k) ~ 1 / k^BENCH_ZIPF_S (default 1).
 -- The response() hook is what makes wrk look at each status; done() aggregates the per-thread
 -- counters and writes tokens/s, statuses and latency percentiles as one JSON line.
 
@@ -28,7 +30,27 @@ end
 
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
-if auth == "post" then
+local keys_file = os.getenv("BENCH_KEYS_FILE")
+if keys_file then
+  local authorizations, cumulative, total = {}, {}, 0
+  local s = tonumber(os.getenv("BENCH_ZIPF_S") or "1")
+  for line in io.lines(keys_file) do
+    authorizations[#authorizations + 1] = line
+    total = total + (#authorizations) ^ (-s)
+    cumulative[#authorizations] = total
+  end
+  local headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+
+  function request()
+    local r, lo, hi = math.random() * total, 1, #authorizations
+    while lo < hi do
+      local mid = math.floor((lo + hi) / 2)
+      if cumulative[mid] < r then lo = mid + 1 else hi = mid end
+    end
+    headers["Authorization"] = authorizations[lo]
+    return wrk.format("POST", nil, headers, "grant_type=client_credentials")
+  end
+elseif auth == "post" then
   wrk.body = "grant_type=client_credentials&client_id=" .. urlencode(client_id)
       .. "&client_secret=" .. urlencode(api_key)
 else
@@ -44,6 +66,7 @@ end
 
 function init(args)
   statuses = {}
+  math.randomseed(os.time())
 end
 
 function response(status, headers, body)

@@ -1,8 +1,11 @@
 package dev.keymint.server.keys;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The token path's view of {@code api_keys}: rows kept in memory while this instance provably
@@ -17,16 +20,26 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Why: reading the key was the largest per-token cost besides the signature (one PostgreSQL
  * round trip and its CPU on both sides). Unknown ids are never remembered, so random client ids
- * cannot fill the memory, and at most {@code maxEntries} keys are held.
+ * cannot fill the memory. At most {@code maxEntries} keys are held; beyond that Caffeine's
+ * W-TinyLFU eviction drops the key least likely to be asked for again (by recency and a compact
+ * frequency estimate that outlives the entry), so the keys in use stay in memory however many exist
+ * and a scan of rarely used keys does not push them out. Eviction only ever loses a row, never
+ * keeps a stale one: a forgotten key is removed at once, whatever eviction is doing.
+ *
+ * <p>Rows are read outside the cache, not in a compute call, so a slow read never blocks the
+ * listener's {@link #forget}; a generation count keeps such a read from being remembered after a
+ * change it may predate.
  */
 public final class ApiKeyCache {
 
     private final JdbcApiKeyRepository keys;
-    private final int maxEntries;
     private final long leaseNanos;
-    private final ConcurrentHashMap<String, ApiKey> rows = new ConcurrentHashMap<>();
+    private final Cache<String, ApiKey> rows;
     /** Bumped by every forget, so that a row read before a change is not remembered after it. */
     private final AtomicLong changes = new AtomicLong();
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder evictions = new LongAdder();
     private volatile boolean confirmed;
     private volatile long confirmedUntilNanos;
     /** When the round trip of the last confirmation was sent; 0 before the first. */
@@ -34,19 +47,28 @@ public final class ApiKeyCache {
 
     public ApiKeyCache(JdbcApiKeyRepository keys, KeyCacheProperties properties) {
         this.keys = keys;
-        this.maxEntries = properties.maxEntries();
         this.leaseNanos = properties.lease().toNanos();
+        this.rows = Caffeine.newBuilder()
+                .maximumSize(properties.maxEntries())
+                // Upkeep (eviction) on a thread that wrote, a few microseconds now and then, not in
+                // the shared ForkJoinPool: the bound holds however busy that pool is.
+                .executor(Runnable::run)
+                .evictionListener((String id, ApiKey key, RemovalCause cause) -> evictions.increment())
+                .build();
     }
 
     /** The key with this id, from memory when that is safe, else from PostgreSQL. */
     public Optional<ApiKey> findById(String id) {
         if (!answeringFromMemory()) {
+            misses.increment();
             return keys.findById(id);
         }
-        ApiKey remembered = rows.get(id);
+        ApiKey remembered = rows.getIfPresent(id);
         if (remembered != null) {
+            hits.increment();
             return Optional.of(remembered);
         }
+        misses.increment();
         long changesBeforeRead = changes.get();
         Optional<ApiKey> read = keys.findById(id);
         read.ifPresent(key -> remember(key, changesBeforeRead));
@@ -54,24 +76,39 @@ public final class ApiKeyCache {
     }
 
     private void remember(ApiKey key, long changesBeforeRead) {
-        if (rows.size() >= maxEntries || changes.get() != changesBeforeRead) {
+        if (changes.get() != changesBeforeRead) {
             return;
         }
         rows.put(key.id(), key);
         if (changes.get() != changesBeforeRead) {
             // A change was applied between the check and the put; the row may predate it.
-            rows.remove(key.id(), key);
+            rows.asMap().remove(key.id(), key);
         }
     }
 
     /** Keys held in memory now. */
-    public int size() {
-        return rows.size();
+    public long size() {
+        return rows.estimatedSize();
+    }
+
+    /** Lookups answered from memory. */
+    long hits() {
+        return hits.sum();
+    }
+
+    /** Lookups that read PostgreSQL: the key was not held (or is unknown), or memory was not answering. */
+    long misses() {
+        return misses.sum();
+    }
+
+    /** Keys dropped to stay within {@code maxEntries}: a steady rise says the cache is smaller than the keys in use. */
+    long evictions() {
+        return evictions.sum();
     }
 
     /** Whether this key's row is in memory (answered from it only within the lease). */
     boolean remembers(String id) {
-        return rows.containsKey(id);
+        return rows.asMap().containsKey(id);
     }
 
     /** Whether the token path answers from memory now: confirmed, and within the lease. */
@@ -90,12 +127,12 @@ public final class ApiKeyCache {
 
     void forget(String id) {
         changes.incrementAndGet();
-        rows.remove(id);
+        rows.invalidate(id);
     }
 
     void forgetAll() {
         changes.incrementAndGet();
-        rows.clear();
+        rows.invalidateAll();
     }
 
     /**

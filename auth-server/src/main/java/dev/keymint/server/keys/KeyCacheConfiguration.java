@@ -1,6 +1,7 @@
 package dev.keymint.server.keys;
 
 import dev.keymint.server.database.DatabaseAvailability;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import javax.sql.DataSource;
@@ -28,6 +29,16 @@ class KeyCacheConfiguration {
             Gauge.builder("keymint.keys.cache.confirmation.age", cache, ApiKeyCache::secondsSinceConfirmation)
                     .description("Seconds since the change listener last confirmed; memory answers only within the lease")
                     .baseUnit("seconds")
+                    .register(registry);
+            // Hit ratio = hits / (hits + misses): the share of token requests that did not read PostgreSQL for their key.
+            FunctionCounter.builder("keymint.keys.cache.hits", cache, ApiKeyCache::hits)
+                    .description("Key lookups answered from memory")
+                    .register(registry);
+            FunctionCounter.builder("keymint.keys.cache.misses", cache, ApiKeyCache::misses)
+                    .description("Key lookups that read PostgreSQL: key not held or unknown, or memory not answering")
+                    .register(registry);
+            FunctionCounter.builder("keymint.keys.cache.evictions", cache, ApiKeyCache::evictions)
+                    .description("Keys dropped from memory to stay within max-entries")
                     .register(registry);
         });
         return cache;

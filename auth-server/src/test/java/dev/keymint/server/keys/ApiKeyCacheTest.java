@@ -8,11 +8,14 @@ import dev.keymint.server.testsupport.KeymintServer;
 import dev.keymint.server.testsupport.TestPostgres;
 import dev.keymint.server.testsupport.TokenClient;
 import dev.keymint.server.testsupport.TokenClient.Response;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -235,6 +238,138 @@ class ApiKeyCacheTest {
         third.close();
 
         assertThat(liveLeases()).isEqualTo(2);
+    }
+
+    @Test
+    void tokenWhenMoreKeysInUseThanMaxEntriesThenTheBusyKeysStayInMemoryAndAnEvictedKeyIsReadAgainAndKept()
+            throws Exception {
+        List<Key> busy = createKeys("busy", 2);
+        List<Key> rare = createKeys("rare", 5);
+        try (KeymintServer small = withMaxEntries(3)) {
+            TokenClient tokens = new TokenClient(small.tokenEndpoint());
+            ApiKeyCache cache = small.bean(ApiKeyCache.class);
+            awaitAnsweringFromMemory(small);
+            for (int round = 0; round < 10; round++) {
+                busy.forEach(key -> assertThat(key.token(tokens).status()).isEqualTo(200));
+            }
+            // More keys than the cache holds, each used once: they must not push the busy ones out.
+            rare.forEach(key -> assertThat(key.token(tokens).status()).isEqualTo(200));
+
+            assertThat(cache.size()).isEqualTo(3);
+            assertThat(busy).allMatch(key -> cache.remembers(key.id()));
+            Key evicted = rare.get(0);
+            assertThat(cache.remembers(evicted.id())).isFalse();
+            whileApiKeysLocked(() -> busy.forEach(key -> assertThat(key.token(tokens).status()).isEqualTo(200)));
+
+            Response reread = heldUntilReleased("lock table api_keys in access exclusive mode",
+                    () -> evicted.token(tokens), "the evicted key is read from the database again");
+
+            assertThat(reread.status()).isEqualTo(200);
+            assertThat(cache.remembers(evicted.id())).isTrue();
+            whileApiKeysLocked(() -> assertThat(evicted.token(tokens).status()).isEqualTo(200));
+            assertThat(busy).allMatch(key -> cache.remembers(key.id()));
+        }
+    }
+
+    @Test
+    void tokenWhenKeyWasEvictedAndReadAgainThenAnAdminDisableIsStillSeenByTheVeryNextRequest() {
+        List<Key> keys = createKeys("evicted-then-disabled", 3);
+        Key changed = keys.get(0);
+        try (KeymintServer small = withMaxEntries(1)) {
+            TokenClient tokens = new TokenClient(small.tokenEndpoint());
+            ApiKeyCache cache = small.bean(ApiKeyCache.class);
+            awaitAnsweringFromMemory(small);
+            keys.forEach(key -> assertThat(key.token(tokens).status()).isEqualTo(200));
+            assertThat(cache.remembers(changed.id())).isFalse();
+            assertThat(changed.token(tokens).status()).isEqualTo(200);
+            assertThat(cache.remembers(changed.id())).as("read again after its eviction and kept").isTrue();
+
+            assertThat(admin.post("/keys/" + changed.id() + "/disable", null).status()).isEqualTo(200);
+            Response afterwards = changed.token(tokens);
+
+            assertThat(afterwards.status()).isEqualTo(401);
+            assertThat(afterwards.field("error_description")).isEqualTo("The API key is disabled");
+        }
+    }
+
+    @Test
+    void keyLookupsAreCountedAsHitsWhenAnsweredFromMemoryAndAsMissesWhenTheyReadTheDatabase() {
+        List<Key> keys = createKeys("counted", 2);
+        try (KeymintServer small = withMaxEntries(1)) {
+            TokenClient tokens = new TokenClient(small.tokenEndpoint());
+            MeterRegistry meters = small.bean(MeterRegistry.class);
+            awaitAnsweringFromMemory(small);
+            Key held = keys.get(0);
+            Key other = keys.get(1);
+
+            assertThat(held.token(tokens).status()).isEqualTo(200);
+            assertThat(counts(meters)).containsExactly(0.0, 1.0, 0.0);
+            for (int i = 0; i < 4; i++) {
+                assertThat(held.token(tokens).status()).isEqualTo(200);
+            }
+            assertThat(counts(meters)).containsExactly(4.0, 1.0, 0.0);
+            // A well-formed key nobody created reads the database and is never remembered.
+            ApiKeyFormat.NewApiKey unknown = ApiKeyFormat.generate();
+            assertThat(tokens.basic(unknown.id(), unknown.apiKey(), "grant_type", "client_credentials").status())
+                    .isEqualTo(401);
+            assertThat(counts(meters)).containsExactly(4.0, 2.0, 0.0);
+            // A second key in a cache of one: one of the two is dropped.
+            assertThat(other.token(tokens).status()).isEqualTo(200);
+            assertThat(counts(meters)).containsExactly(4.0, 3.0, 1.0);
+            assertThat(TokenClient.get(small.managementUrl() + "/actuator/prometheus").body())
+                    .contains("keymint_keys_cache_hits_total ", "keymint_keys_cache_misses_total ",
+                            "keymint_keys_cache_evictions_total ");
+        }
+    }
+
+    /**
+     * An instance holding at most {@code maxEntries} keys. Its lease is long enough that a slow
+     * confirmation on a busy machine does not empty its memory halfway through a test (which would
+     * make keys look evicted); what leases promise is tested above.
+     */
+    private static KeymintServer withMaxEntries(int maxEntries) {
+        return KeymintServer.onDatabase(jdbcUrl).masterKey(masterKey)
+                .property("keymint.keys.cache.max-entries", maxEntries)
+                .property("keymint.keys.cache.lease", "10s")
+                .start();
+    }
+
+    /** keymint.keys.cache hits, misses and evictions. */
+    private static List<Double> counts(MeterRegistry meters) {
+        return List.of("hits", "misses", "evictions").stream()
+                .map(name -> meters.get("keymint.keys.cache." + name).functionCounter().count())
+                .toList();
+    }
+
+    private record Key(String id, String apiKey) {
+
+        Response token(TokenClient tokens) {
+            return tokens.basic(id, apiKey, "grant_type", "client_credentials");
+        }
+    }
+
+    private static List<Key> createKeys(String name, int count) {
+        List<Key> keys = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Response created = admin.post("/keys", "{\"name\": \"" + name + "-" + i + "\", \"scopes\": [\"read:x\"]}");
+            assertThat(created.status()).isEqualTo(201);
+            keys.add(new Key(created.field("id"), created.field("api_key")));
+        }
+        return keys;
+    }
+
+    /** Runs {@code requests} while any read of api_keys would wait: what they get, they got from memory. */
+    private static void whileApiKeysLocked(Runnable requests) throws Exception {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
+             Statement sql = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            sql.execute("lock table api_keys in access exclusive mode");
+            try {
+                CompletableFuture.runAsync(requests).get(10, TimeUnit.SECONDS);
+            } finally {
+                connection.rollback();
+            }
+        }
     }
 
     private static long liveLeases() {
