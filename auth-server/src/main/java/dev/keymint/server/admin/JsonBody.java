@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
@@ -220,39 +221,7 @@ final class JsonBody {
 
     /** {@code {"limit": n, "period": "day"|"week"|"month"}}, or null when absent, null or invalid. */
     Quota quota(String field) {
-        JsonNode node = root.get(field);
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        if (!node.isObject()) {
-            error(field, "must be an object {\"limit\": n, \"period\": \"day\"|\"week\"|\"month\"}");
-            return null;
-        }
-        for (Iterator<String> names = node.propertyNames().iterator(); names.hasNext(); ) {
-            String name = names.next();
-            if (!name.equals("limit") && !name.equals("period")) {
-                error(field + "." + (name.length() > 60 ? name.substring(0, 60) : name), "unknown field");
-            }
-        }
-        JsonNode limit = node.get("limit");
-        JsonNode period = node.get("period");
-        boolean ok = true;
-        if (limit == null || !limit.isIntegralNumber() || !limit.canConvertToLong() || limit.asLong() < 1
-                || limit.asLong() > Quota.MAX_LIMIT) {
-            error(field + ".limit", "must be an integer from 1 to " + Quota.MAX_LIMIT);
-            ok = false;
-        }
-        Quota.Period parsed = null;
-        try {
-            parsed = period != null && period.isString() ? Quota.Period.of(period.asString()) : null;
-        } catch (IllegalArgumentException e) {
-            // reported below
-        }
-        if (parsed == null) {
-            error(field + ".period", "must be day, week or month");
-            ok = false;
-        }
-        return ok ? new Quota(limit.asLong(), parsed) : null;
+        return limitAndPeriod(field, Quota.MAX_LIMIT, "day, week or month", Quota.Period::of, Quota::new);
     }
 
     /**
@@ -260,12 +229,23 @@ final class JsonBody {
      * null when absent, null or invalid.
      */
     Budget budget(String field, long max) {
+        return limitAndPeriod(field, max, "day, week, month or none", Budget::period, Budget::new);
+    }
+
+    /**
+     * The shape quotas and budgets share, {@code {"limit": n, "period": p}} with n from 1 to
+     * {@code max}, reporting every field error; null when absent, null or invalid.
+     *
+     * @param period parses a period name, throwing {@link IllegalArgumentException} for an unknown one
+     */
+    private <T> T limitAndPeriod(String field, long max, String periods, Function<String, Quota.Period> period,
+                                 BiFunction<Long, Quota.Period, T> make) {
         JsonNode node = root.get(field);
         if (node == null || node.isNull()) {
             return null;
         }
         if (!node.isObject()) {
-            error(field, "must be an object {\"limit\": n, \"period\": \"day\"|\"week\"|\"month\"|\"none\"}");
+            error(field, "must be an object {\"limit\": n, \"period\": " + periods + "}");
             return null;
         }
         for (Iterator<String> names = node.propertyNames().iterator(); names.hasNext(); ) {
@@ -275,26 +255,24 @@ final class JsonBody {
             }
         }
         JsonNode limit = node.get("limit");
-        JsonNode period = node.get("period");
         boolean ok = true;
         if (limit == null || !limit.isIntegralNumber() || !limit.canConvertToLong() || limit.asLong() < 1
                 || limit.asLong() > max) {
             error(field + ".limit", "must be an integer from 1 to " + max);
             ok = false;
         }
+        JsonNode name = node.get("period");
         Quota.Period parsed = null;
-        if (period == null || !period.isString()) {
-            error(field + ".period", "must be day, week, month or none");
-            ok = false;
-        } else {
-            try {
-                parsed = Budget.period(period.asString());
-            } catch (IllegalArgumentException e) {
-                error(field + ".period", e.getMessage());
-                ok = false;
+        try {
+            if (name == null || !name.isString()) {
+                throw new IllegalArgumentException();
             }
+            parsed = period.apply(name.asString());
+        } catch (IllegalArgumentException e) {
+            error(field + ".period", "must be " + periods);
+            ok = false;
         }
-        return ok ? new Budget(limit.asLong(), parsed) : null;
+        return ok ? make.apply(limit.asLong(), parsed) : null;
     }
 
     void error(String field, String message) {
