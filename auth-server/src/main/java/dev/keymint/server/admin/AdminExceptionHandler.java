@@ -2,6 +2,7 @@ package dev.keymint.server.admin;
 
 import dev.keymint.server.keys.KeyChangeNotConfirmedException;
 import jakarta.servlet.http.HttpServletRequest;
+import dev.keymint.server.web.Problems;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * The admin API's one error writer: every failure, Spring MVC's own included (wrong method,
  * unreadable parameters, …), becomes {@code application/problem+json}; an unexpected failure is
- * logged by type and answered with a bare 500 problem, never a stack trace. Every 403 carries
+ * logged with its stack trace and answered with a bare 500 problem, never a stack trace. Every 403 carries
  * its RFC 6750 {@code WWW-Authenticate} challenge.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9457">RFC 9457</a>
@@ -52,9 +53,8 @@ final class AdminExceptionHandler extends ResponseEntityExceptionHandler {
             CannotCreateTransactionException.class})
     ResponseEntity<ProblemDetail> database(RuntimeException e) {
         log.error("Admin request failed on the database: {}", e.getClass().getSimpleName());
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+        ProblemDetail body = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Service Unavailable",
                 "The database is unavailable; retry shortly");
-        body.setType(URI.create(AdminProblem.TYPE_BASE + "unavailable"));
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").body(body);
     }
 
@@ -62,16 +62,17 @@ final class AdminExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(KeyChangeNotConfirmedException.class)
     ResponseEntity<ProblemDetail> notConfirmed(KeyChangeNotConfirmedException e) {
         log.warn("Admin key change not confirmed by every instance: {}", e.getMessage());
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()
-                + "; until it is, that instance may still issue tokens for the key as it was. Repeat the request to wait again.");
-        body.setType(URI.create(AdminProblem.TYPE_BASE + "not-confirmed"));
+        ProblemDetail body = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "not-confirmed", "Service Unavailable",
+                e.getMessage() + "; until it is, that instance may still issue tokens for the key as it was."
+                        + " Repeat the request to wait again.");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").body(body);
     }
 
     @ExceptionHandler(RuntimeException.class)
-    ResponseEntity<ProblemDetail> unexpected(RuntimeException e) {
-        log.error("Admin request failed: {}", e.getClass().getName());
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+    ResponseEntity<ProblemDetail> unexpected(RuntimeException e, HttpServletRequest request) {
+        // The stack trace stays in the server's log: it is what a bug report needs, and no client's business.
+        log.error("Admin request {} {} failed", request.getMethod(), request.getRequestURI(), e);
+        ProblemDetail body = Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
         return ResponseEntity.internalServerError().body(body);
     }
 }

@@ -1,6 +1,6 @@
 package dev.keymint.server.admin;
 
-import java.net.URI;
+import dev.keymint.server.web.Problems;
 import java.util.List;
 import java.util.Map;
 import org.springframework.http.HttpStatus;
@@ -14,17 +14,13 @@ import org.springframework.http.ProblemDetail;
  */
 public final class AdminProblem extends RuntimeException {
 
-    static final String TYPE_BASE = "https://keymint.dev/problems/";
-
     private final transient ProblemDetail problem;
     /** For a 403: the scope the caller would need (RFC 6750 {@code scope}), or null when no scope would do. */
     private String requiredScope;
 
     private AdminProblem(HttpStatus status, String type, String title, String detail) {
         super(detail, null, false, false);
-        this.problem = ProblemDetail.forStatusAndDetail(status, detail);
-        this.problem.setType(URI.create(TYPE_BASE + type));
-        this.problem.setTitle(title);
+        this.problem = Problems.of(status, type, title, detail);
     }
 
     ProblemDetail problem() {
