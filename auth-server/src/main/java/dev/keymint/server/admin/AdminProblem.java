@@ -2,7 +2,6 @@ package dev.keymint.server.admin;
 
 import dev.keymint.server.web.Problems;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
@@ -36,8 +35,12 @@ public final class AdminProblem extends RuntimeException {
         return this;
     }
 
-    /** 400 with one entry per bad field: {@code {"field": "scopes[1]", "message": "…"}}. */
-    static AdminProblem invalid(List<Map<String, String>> fieldErrors) {
+    /** One bad field of a request body: {@code {"field": "scopes[1]", "message": "…"}}. */
+    record FieldError(String field, String message) {
+    }
+
+    /** 400 with one entry per bad field. */
+    static AdminProblem invalid(List<FieldError> fieldErrors) {
         return new AdminProblem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
                 "The request has " + fieldErrors.size() + " invalid field(s)").with("errors", fieldErrors);
     }

@@ -17,13 +17,13 @@ import dev.keymint.server.usage.ApiBudgets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The key operations of the admin API, each in one transaction with its audit event. A caller
@@ -205,7 +205,7 @@ class KeyAdministration {
     }
 
     private String asJson(ApiKey key) {
-        Map<String, Object> view = new LinkedHashMap<>(KeyViews.view(key, clock.instant()));
+        ObjectNode view = json.valueToTree(KeyView.of(key, clock.instant()));
         view.remove("last_used_at");
         view.remove("over_budget"); // follows the clock and reports, not the admin: not part of a change
         return json.writeValueAsString(view);

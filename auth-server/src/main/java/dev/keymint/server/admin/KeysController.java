@@ -2,24 +2,17 @@ package dev.keymint.server.admin;
 
 import dev.keymint.sdk.Scope;
 import dev.keymint.server.keys.ApiKey;
-import dev.keymint.server.keys.ApiRequestLimits;
-import dev.keymint.server.keys.Budget;
 import dev.keymint.server.keys.JdbcApiKeyRepository.ListFilter;
 import dev.keymint.server.keys.JdbcApiKeyRepository.Position;
 import dev.keymint.server.keys.KeyStatus;
-import dev.keymint.server.keys.Quota;
-import dev.keymint.server.network.CidrRange;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -31,7 +24,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code /admin/v1/keys}: create, list, show, edit, disable, enable, revoke and delete the
@@ -42,53 +34,36 @@ import tools.jackson.databind.json.JsonMapper;
 @RequestMapping(AdminSecurityConfiguration.BASE + "/keys")
 class KeysController {
 
-    private static final Set<String> CREATE_FIELDS = Set.of("name", "scopes", "expires_at", "allowed_cidrs",
-            "rate_limit_per_minute", "quota", "api_requests_per_minute", "request_budget", "cost_budget", "team", "owner");
-    private static final Set<String> PATCH_FIELDS = CREATE_FIELDS;
-    private static final int MAX_PAGE = 200;
 
     private final KeyAdministration keys;
     private final AdminCallers callers;
-    private final JsonMapper json;
+    private final JsonBodies bodies;
     private final Clock clock;
 
-    KeysController(KeyAdministration keys, AdminCallers callers, JsonMapper json, Clock clock) {
+    KeysController(KeyAdministration keys, AdminCallers callers, JsonBodies bodies, Clock clock) {
         this.keys = keys;
         this.callers = callers;
-        this.json = json;
+        this.bodies = bodies;
         this.clock = clock;
     }
 
     @PostMapping
-    ResponseEntity<Map<String, Object>> create(HttpServletRequest request) {
+    ResponseEntity<KeyView.Created> create(HttpServletRequest request) {
         AdminCaller caller = callers.current(request);
-        JsonBody body = JsonBody.read(request, json, CREATE_FIELDS);
-        Instant now = clock.instant();
-        String name = body.text("name", true);
-        List<Scope> scopes = body.scopes("scopes");
-        if (!body.has("scopes") || body.isNull("scopes")) {
-            body.error("scopes", "is required");
-        }
-        Instant expiresAt = body.futureInstant("expires_at", now);
-        List<CidrRange> cidrs = body.cidrs("allowed_cidrs");
-        Long rate = body.integer("rate_limit_per_minute", 1, 1_000_000);
-        Quota quota = body.quota("quota");
-        ApiRequestLimits apiLimits = apiLimitsChange(body).applyTo(ApiRequestLimits.NONE);
-        String team = body.text("team", false);
-        String owner = body.text("owner", false);
-        body.done();
-        KeyAdministration.CreatedKey created = keys.create(caller, new KeyAdministration.NewKey(name, scopes, expiresAt,
-                cidrs, rate == null ? null : rate.intValue(), quota, apiLimits, team, owner));
-        Map<String, Object> response = new LinkedHashMap<>(KeyViews.view(created.key(), now));
-        response.put("api_key", created.apiKey());
+        KeyRequests.NewKey body = bodies.read(request, KeyRequests.NewKey.class);
+        KeyAdministration.CreatedKey created = keys.create(caller, new KeyAdministration.NewKey(
+                KeyRequests.label(body.name()), KeyRequests.scopes(body.scopes()), body.expiresAt(),
+                KeyRequests.cidrs(body.allowedCidrs()), body.rateLimitPerMinute(),
+                KeyRequests.QuotaBody.quota(body.quota()), body.apiLimits(), KeyRequests.label(body.team()),
+                KeyRequests.label(body.owner())));
         return ResponseEntity.status(HttpStatus.CREATED)
                 .header("Cache-Control", "no-store")
                 .header("Location", AdminSecurityConfiguration.BASE + "/keys/" + created.key().id())
-                .body(response);
+                .body(new KeyView.Created(KeyView.of(created.key(), clock.instant()), created.apiKey()));
     }
 
     @GetMapping
-    Map<String, Object> list(HttpServletRequest request,
+    Page<KeyView> list(HttpServletRequest request,
                              @RequestParam(required = false) String status,
                              @RequestParam(required = false) String name,
                              @RequestParam(required = false) String cursor,
@@ -98,75 +73,60 @@ class KeysController {
         if (name != null && (name.isBlank() || name.length() > 200)) {
             throw AdminProblem.badRequest("name must be 1-200 characters");
         }
-        int pageSize = pageSize(limit);
+        int size = Page.size(limit);
         Position after = cursor == null ? null : decodeCursor(cursor);
-        List<ApiKey> page = keys.list(caller, filter, name, after, pageSize + 1);
         Instant now = clock.instant();
-        Map<String, Object> response = new LinkedHashMap<>();
-        response.put("items", page.stream().limit(pageSize).map(key -> KeyViews.view(key, now)).toList());
-        response.put("next_cursor", page.size() > pageSize ? encodeCursor(page.get(pageSize - 1)) : null);
-        return response;
+        return Page.of(keys.list(caller, filter, name, after, size + 1), size, key -> KeyView.of(key, now),
+                KeysController::encodeCursor);
     }
 
     @GetMapping("/{id}")
-    Map<String, Object> get(HttpServletRequest request, @PathVariable String id) {
-        return KeyViews.view(keys.get(callers.current(request), id), clock.instant());
+    KeyView get(HttpServletRequest request, @PathVariable String id) {
+        return KeyView.of(keys.get(callers.current(request), id), clock.instant());
     }
 
     @PatchMapping("/{id}")
-    Map<String, Object> patch(HttpServletRequest request, @PathVariable String id) {
+    KeyView patch(HttpServletRequest request, @PathVariable String id) {
         AdminCaller caller = callers.current(request);
         keys.get(caller, id); // 404 before validating a body for a key the caller cannot see
-        JsonBody body = JsonBody.read(request, json, PATCH_FIELDS);
-        Instant now = clock.instant();
-        if (body.isNull("name") || body.isNull("scopes")) {
-            body.error(body.isNull("name") ? "name" : "scopes", "cannot be null");
+        KeyRequests.KeyPatch body = bodies.read(request, KeyRequests.KeyPatch.class);
+        if (body.team().present() && caller.team() != null) {
+            throw AdminProblem.invalid(List.of(new AdminProblem.FieldError("team",
+                    "a token of a team cannot move keys between teams")));
         }
-        String name = body.has("name") ? body.text("name", true) : null;
-        List<Scope> scopes = body.has("scopes") ? body.scopes("scopes") : null;
-        Instant expiresAt = body.futureInstant("expires_at", now);
-        List<CidrRange> cidrs = body.cidrs("allowed_cidrs");
-        Long rate = body.integer("rate_limit_per_minute", 1, 1_000_000);
-        Quota quota = body.quota("quota");
-        ApiLimitsChange apiLimits = apiLimitsChange(body);
-        String team = body.text("team", false);
-        String owner = body.text("owner", false);
-        if (body.has("team") && caller.team() != null) {
-            body.error("team", "a token of a team cannot move keys between teams");
-        }
-        body.done();
+        Patch<List<Scope>> scopes = body.scopes().map(KeyRequests::scopes);
         ApiKey updated = keys.update(caller, id, key -> new ApiKey(key.id(), key.organizationId(),
                 key.organizationSlug(),
-                name != null ? name : key.name(),
+                body.name().map(KeyRequests::label).orElse(key.name()),
                 key.secretDigest(),
-                scopes != null ? scopes.stream().map(Scope::toString).toList() : key.scopes(),
+                scopes.present() ? scopes.orElse(null).stream().map(Scope::toString).toList() : key.scopes(),
                 key.status(),
-                body.has("team") ? team : key.team(),
-                body.has("owner") ? owner : key.owner(),
-                body.has("expires_at") ? expiresAt : key.expiresAt(),
+                body.team().map(KeyRequests::label).orElse(key.team()),
+                body.owner().map(KeyRequests::label).orElse(key.owner()),
+                body.expiresAt().orElse(key.expiresAt()),
                 key.createdAt(), key.lastUsedAt(),
-                body.has("allowed_cidrs") ? cidrs : key.allowedCidrs(),
-                body.has("rate_limit_per_minute") ? (rate == null ? null : rate.intValue()) : key.rateLimitPerMinute(),
-                body.has("quota") ? quota : key.quota(),
+                body.allowedCidrs().map(KeyRequests::cidrs).orElse(key.allowedCidrs()),
+                body.rateLimitPerMinute().orElse(key.rateLimitPerMinute()),
+                body.quota().map(KeyRequests.QuotaBody::quota).orElse(key.quota()),
                 key.revokedAt(), key.statusIndex(),
-                apiLimits.applyTo(key.apiLimits()),
+                body.apiLimits(key.apiLimits()),
                 key.overBudgetUntil()));
-        return KeyViews.view(updated, now);
+        return KeyView.of(updated, clock.instant());
     }
 
     @PostMapping("/{id}/disable")
-    Map<String, Object> disable(HttpServletRequest request, @PathVariable String id) {
-        return KeyViews.view(keys.setStatus(callers.current(request), id, KeyStatus.DISABLED), clock.instant());
+    KeyView disable(HttpServletRequest request, @PathVariable String id) {
+        return KeyView.of(keys.setStatus(callers.current(request), id, KeyStatus.DISABLED), clock.instant());
     }
 
     @PostMapping("/{id}/enable")
-    Map<String, Object> enable(HttpServletRequest request, @PathVariable String id) {
-        return KeyViews.view(keys.setStatus(callers.current(request), id, KeyStatus.ACTIVE), clock.instant());
+    KeyView enable(HttpServletRequest request, @PathVariable String id) {
+        return KeyView.of(keys.setStatus(callers.current(request), id, KeyStatus.ACTIVE), clock.instant());
     }
 
     @PostMapping("/{id}/revoke")
-    Map<String, Object> revoke(HttpServletRequest request, @PathVariable String id) {
-        return KeyViews.view(keys.setStatus(callers.current(request), id, KeyStatus.REVOKED), clock.instant());
+    KeyView revoke(HttpServletRequest request, @PathVariable String id) {
+        return KeyView.of(keys.setStatus(callers.current(request), id, KeyStatus.REVOKED), clock.instant());
     }
 
     @DeleteMapping("/{id}")
@@ -179,24 +139,6 @@ class KeysController {
         return ResponseEntity.noContent().build();
     }
 
-    /** The API request limit fields of a body, validated; errors go to the body. */
-    private static ApiLimitsChange apiLimitsChange(JsonBody body) {
-        Long perMinute = body.integer("api_requests_per_minute", 1, ApiRequestLimits.MAX_PER_MINUTE);
-        return new ApiLimitsChange(body, perMinute == null ? null : perMinute.intValue(),
-                body.budget("request_budget", Budget.MAX_REQUESTS), body.budget("cost_budget", Budget.MAX_COST));
-    }
-
-    /** The limits a body sets: a field it leaves out keeps its current value, null removes the limit. */
-    private record ApiLimitsChange(JsonBody body, Integer perMinute, Budget requestBudget, Budget costBudget) {
-
-        ApiRequestLimits applyTo(ApiRequestLimits current) {
-            return new ApiRequestLimits(
-                    body.has("api_requests_per_minute") ? perMinute : current.requestsPerMinute(),
-                    body.has("request_budget") ? requestBudget : current.requestBudget(),
-                    body.has("cost_budget") ? costBudget : current.costBudget());
-        }
-    }
-
     private static ListFilter filter(String status) {
         if (status == null) {
             return ListFilter.ACTIVE;
@@ -206,16 +148,6 @@ class KeysController {
         } catch (IllegalArgumentException e) {
             throw AdminProblem.badRequest("status must be active, disabled, expired, revoked or all");
         }
-    }
-
-    static int pageSize(String limit) {
-        if (limit == null) {
-            return 50;
-        }
-        if (!limit.matches("[0-9]{1,3}") || Integer.parseInt(limit) < 1 || Integer.parseInt(limit) > MAX_PAGE) {
-            throw AdminProblem.badRequest("limit must be an integer from 1 to " + MAX_PAGE);
-        }
-        return Integer.parseInt(limit);
     }
 
     private static String encodeCursor(ApiKey last) {

@@ -65,7 +65,8 @@ public final class Problems {
     /** The members in the order Spring MVC writes a {@link ProblemDetail}, absent ones left out. */
     private static Map<String, Object> members(ProblemDetail problem) {
         Map<String, Object> members = new LinkedHashMap<>();
-        members.put("type", problem.getType().toString());
+        // Spring MVC leaves out a type of about:blank; written out it means the same (RFC 9457 §4.2.1).
+        members.put("type", problem.getType() == null ? "about:blank" : problem.getType().toString());
         if (problem.getTitle() != null) {
             members.put("title", problem.getTitle());
         }
