@@ -8,6 +8,7 @@ import dev.keymint.server.admin.FieldRules.ScopeText;
 import dev.keymint.sdk.Scope;
 import dev.keymint.server.keys.ApiRequestLimits;
 import dev.keymint.server.keys.Budget;
+import dev.keymint.server.keys.KeyChange;
 import dev.keymint.server.keys.Quota;
 import dev.keymint.server.network.CidrRange;
 import jakarta.validation.Valid;
@@ -83,11 +84,21 @@ final class KeyRequests {
             Patch<@Label String> team,
             Patch<@Label String> owner) {
 
-        /** The limits after this change: a member left out keeps its current value. */
-        ApiRequestLimits apiLimits(ApiRequestLimits current) {
-            return new ApiRequestLimits(apiRequestsPerMinute.orElse(current.requestsPerMinute()),
-                    requestBudget.map(RequestBudgetBody::budget).orElse(current.requestBudget()),
-                    costBudget.map(CostBudgetBody::budget).orElse(current.costBudget()));
+        /** The change this body asks for: each member present is set (null removes it), the others kept. */
+        KeyChange change() {
+            KeyChange.Builder change = KeyChange.builder();
+            name.map(KeyRequests::label).ifPresent(change::name);
+            scopes.map(KeyRequests::scopes).ifPresent(change::scopes);
+            expiresAt.ifPresent(change::expiresAt);
+            allowedCidrs.map(KeyRequests::cidrs).ifPresent(change::allowedCidrs);
+            rateLimitPerMinute.ifPresent(change::rateLimitPerMinute);
+            quota.map(QuotaBody::quota).ifPresent(change::quota);
+            apiRequestsPerMinute.ifPresent(change::apiRequestsPerMinute);
+            requestBudget.map(RequestBudgetBody::budget).ifPresent(change::requestBudget);
+            costBudget.map(CostBudgetBody::budget).ifPresent(change::costBudget);
+            team.map(KeyRequests::label).ifPresent(change::team);
+            owner.map(KeyRequests::label).ifPresent(change::owner);
+            return change.build();
         }
     }
 

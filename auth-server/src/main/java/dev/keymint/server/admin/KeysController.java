@@ -1,10 +1,13 @@
 package dev.keymint.server.admin;
 
-import dev.keymint.sdk.Scope;
 import dev.keymint.server.keys.ApiKey;
-import dev.keymint.server.keys.JdbcApiKeyRepository.ListFilter;
-import dev.keymint.server.keys.JdbcApiKeyRepository.Position;
+import dev.keymint.server.keys.ApiKeyFormat;
+import dev.keymint.server.keys.CreatedKey;
+import dev.keymint.server.keys.KeyAdministration;
 import dev.keymint.server.keys.KeyStatus;
+import dev.keymint.server.keys.ListFilter;
+import dev.keymint.server.keys.ListPosition;
+import dev.keymint.server.keys.NewKey;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -51,7 +54,7 @@ class KeysController {
     ResponseEntity<KeyView.Created> create(HttpServletRequest request) {
         AdminCaller caller = callers.current(request);
         KeyRequests.NewKey body = bodies.read(request, KeyRequests.NewKey.class);
-        KeyAdministration.CreatedKey created = keys.create(caller, new KeyAdministration.NewKey(
+        CreatedKey created = keys.create(caller, new NewKey(
                 KeyRequests.label(body.name()), KeyRequests.scopes(body.scopes()), body.expiresAt(),
                 KeyRequests.cidrs(body.allowedCidrs()), body.rateLimitPerMinute(),
                 KeyRequests.QuotaBody.quota(body.quota()), body.apiLimits(), KeyRequests.label(body.team()),
@@ -74,7 +77,7 @@ class KeysController {
             throw AdminProblem.badRequest("name must be 1-200 characters");
         }
         int size = Page.size(limit);
-        Position after = cursor == null ? null : decodeCursor(cursor);
+        ListPosition after = cursor == null ? null : decodeCursor(cursor);
         Instant now = clock.instant();
         return Page.of(keys.list(caller, filter, name, after, size + 1), size, key -> KeyView.of(key, now),
                 KeysController::encodeCursor);
@@ -94,24 +97,7 @@ class KeysController {
             throw AdminProblem.invalid(List.of(new AdminProblem.FieldError("team",
                     "a token of a team cannot move keys between teams")));
         }
-        Patch<List<Scope>> scopes = body.scopes().map(KeyRequests::scopes);
-        ApiKey updated = keys.update(caller, id, key -> new ApiKey(key.id(), key.organizationId(),
-                key.organizationSlug(),
-                body.name().map(KeyRequests::label).orElse(key.name()),
-                key.secretDigest(),
-                scopes.present() ? scopes.orElse(null).stream().map(Scope::toString).toList() : key.scopes(),
-                key.status(),
-                body.team().map(KeyRequests::label).orElse(key.team()),
-                body.owner().map(KeyRequests::label).orElse(key.owner()),
-                body.expiresAt().orElse(key.expiresAt()),
-                key.createdAt(), key.lastUsedAt(),
-                body.allowedCidrs().map(KeyRequests::cidrs).orElse(key.allowedCidrs()),
-                body.rateLimitPerMinute().orElse(key.rateLimitPerMinute()),
-                body.quota().map(KeyRequests.QuotaBody::quota).orElse(key.quota()),
-                key.revokedAt(), key.statusIndex(),
-                body.apiLimits(key.apiLimits()),
-                key.overBudgetUntil()));
-        return KeyView.of(updated, clock.instant());
+        return KeyView.of(keys.update(caller, id, body.change()), clock.instant());
     }
 
     @PostMapping("/{id}/disable")
@@ -156,7 +142,7 @@ class KeysController {
                 .encodeToString((micros + ":" + last.id()).getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static Position decodeCursor(String cursor) {
+    private static ListPosition decodeCursor(String cursor) {
         try {
             if (cursor.length() > 100) {
                 throw new IllegalArgumentException();
@@ -165,14 +151,14 @@ class KeysController {
             int colon = text.indexOf(':');
             long micros = Long.parseLong(text.substring(0, colon));
             String id = text.substring(colon + 1);
-            if (!KeyAdministration.KEY_ID.matcher(id).matches()) {
+            if (!ApiKeyFormat.isPublicId(id)) {
                 throw new IllegalArgumentException();
             }
             Instant createdAt = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
             if (!AdminInstants.accepted(createdAt)) {
                 throw new IllegalArgumentException();
             }
-            return new Position(createdAt, id);
+            return new ListPosition(createdAt, id);
         } catch (RuntimeException e) {
             throw AdminProblem.badRequest("cursor is not one this API returned");
         }

@@ -2,6 +2,7 @@ package dev.keymint.server.admin;
 
 import jakarta.validation.valueextraction.ExtractedValue;
 import jakarta.validation.valueextraction.ValueExtractor;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import tools.jackson.core.JsonParser;
 import tools.jackson.databind.BeanProperty;
@@ -56,9 +57,11 @@ final class Patch<T> {
         return present && value == null;
     }
 
-    /** The new value (null when cleared), or {@code current} when the member is absent. */
-    T orElse(T current) {
-        return present ? value : current;
+    /** Gives {@code apply} the new value (null when cleared), if the member is present. */
+    void ifPresent(Consumer<T> apply) {
+        if (present) {
+            apply.accept(value);
+        }
     }
 
     /** The same change, of a value converted by {@code convert} (never called for null). */

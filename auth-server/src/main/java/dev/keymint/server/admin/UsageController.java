@@ -2,6 +2,7 @@ package dev.keymint.server.admin;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.keys.KeyAdministration;
 import dev.keymint.server.keys.LastUsedRecorder;
 import dev.keymint.server.usage.JdbcApiUsageRepository;
 import dev.keymint.server.usage.JdbcApiUsageRepository.HourlyApiUsage;
