@@ -78,6 +78,60 @@ public final class OpenApiConformance {
         List<Error> errors = COMPILED.computeIfAbsent(schemaPointer, OpenApiConformance::compile)
                 .validate(JSON.readTree(body));
         require(errors.isEmpty(), what + ": body does not match " + schemaPointer + ": " + errors + "\n" + body);
+        JsonNode parsed = JSON.readTree(body);
+        undeclared(schema, parsed, "").forEach(member -> require(false,
+                what + ": member " + member + " is not in the document (" + schemaPointer + ")\n" + body));
+    }
+
+    /**
+     * The members of {@code value} that its schema does not declare. JSON Schema allows any member a
+     * schema leaves unmentioned, so a field added to a response would pass validation: this is what
+     * makes a new response field fail until the document has it. A free-form object ({@code type:
+     * object} alone) declares everything.
+     */
+    private static List<String> undeclared(JsonNode schema, JsonNode value, String at) {
+        List<JsonNode> parts = new java.util.ArrayList<>();
+        flatten(schema, parts);
+        List<String> found = new java.util.ArrayList<>();
+        if (value.isObject()) {
+            boolean declaresMembers = parts.stream().anyMatch(part -> part.has("properties")
+                    || part.has("additionalProperties"));
+            if (!declaresMembers) {
+                return found;
+            }
+            for (Iterator<String> names = value.propertyNames().iterator(); names.hasNext(); ) {
+                String name = names.next();
+                JsonNode declared = parts.stream().map(part -> part.path("properties").get(name))
+                        .filter(java.util.Objects::nonNull).findFirst()
+                        .orElse(parts.stream().map(part -> part.get("additionalProperties"))
+                                .filter(extra -> extra != null && extra.isObject()).findFirst().orElse(null));
+                if (declared == null) {
+                    found.add(at + "/" + name);
+                } else {
+                    found.addAll(undeclared(declared, value.get(name), at + "/" + name));
+                }
+            }
+        } else if (value.isArray()) {
+            parts.stream().map(part -> part.get("items")).filter(java.util.Objects::nonNull).findFirst()
+                    .ifPresent(items -> {
+                        for (int i = 0; i < value.size(); i++) {
+                            found.addAll(undeclared(items, value.get(i), at + "/" + i));
+                        }
+                    });
+        }
+        return found;
+    }
+
+    /** The schema with its local {@code $ref}s followed and its {@code allOf} branches side by side. */
+    private static void flatten(JsonNode schema, List<JsonNode> parts) {
+        if (schema.has("$ref")) {
+            flatten(DOCUMENT.at(schema.get("$ref").asString().substring(1)), parts);
+            return;
+        }
+        parts.add(schema);
+        for (JsonNode branch : schema.path("allOf")) {
+            flatten(branch, parts);
+        }
     }
 
     private static Schema compile(String pointer) {

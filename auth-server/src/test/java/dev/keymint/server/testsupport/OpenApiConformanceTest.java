@@ -28,6 +28,13 @@ class OpenApiConformanceTest {
     }
 
     @Test
+    void memberTheDocumentDoesNotDeclareThenAssertionError() {
+        assertThatThrownBy(() -> OpenApiConformance.check("GET", KEY, 200, "application/json",
+                VIEW.replace("\"name\":\"n\"", "\"name\":\"n\",\"secret_digest\":\"x\"")))
+                .isInstanceOf(AssertionError.class).hasMessageContaining("/secret_digest");
+    }
+
+    @Test
     void undocumentedStatusOrSuccessOnUnknownPathThenAssertionError() {
         assertThatThrownBy(() -> OpenApiConformance.check("GET", KEY, 418, "application/problem+json", "{}"))
                 .isInstanceOf(AssertionError.class);
