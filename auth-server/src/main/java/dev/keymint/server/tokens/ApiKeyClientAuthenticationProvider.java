@@ -3,7 +3,7 @@ package dev.keymint.server.tokens;
 import dev.keymint.server.database.DatabaseUnavailableException;
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.ApiKeyFormat;
-import dev.keymint.server.keys.ApiKeyCache;
+import dev.keymint.server.keys.cache.ApiKeyCache;
 import dev.keymint.server.keys.KeyStatus;
 import dev.keymint.server.limits.KeyLimiter;
 import dev.keymint.server.network.CidrRange;

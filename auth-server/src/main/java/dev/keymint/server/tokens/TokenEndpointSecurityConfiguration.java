@@ -1,6 +1,6 @@
 package dev.keymint.server.tokens;
 
-import dev.keymint.server.keys.ApiKeyCache;
+import dev.keymint.server.keys.cache.ApiKeyCache;
 import dev.keymint.server.keys.JdbcApiKeyRepository;
 import dev.keymint.server.keys.LastUsedRecorder;
 import dev.keymint.server.limits.KeyLimiter;
