@@ -32,6 +32,14 @@ public class LastUsedRecorder {
         pending.add(keyId, at);
     }
 
+    /**
+     * Writes last-used times now, in the caller's transaction (a usage report is booked whole or not
+     * at all); never moves a time backwards.
+     */
+    public void write(Map<String, Instant> lastUsedById) {
+        keys.recordLastUsed(lastUsedById);
+    }
+
     @Scheduled(fixedDelayString = "${keymint.keys.last-used-flush-interval:5s}")
     @PreDestroy
     public void flush() {
