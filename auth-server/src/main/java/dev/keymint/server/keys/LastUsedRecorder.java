@@ -32,14 +32,6 @@ public class LastUsedRecorder {
         pending.add(keyId, at);
     }
 
-    /**
-     * Writes last-used times now, in the caller's transaction (a usage report is booked whole or not
-     * at all); never moves a time backwards.
-     */
-    public void write(Map<String, Instant> lastUsedById) {
-        keys.recordLastUsed(lastUsedById);
-    }
-
     @Scheduled(fixedDelayString = "${keymint.keys.last-used-flush-interval:5s}")
     @PreDestroy
     public void flush() {
@@ -53,5 +45,13 @@ public class LastUsedRecorder {
             pending.putBack(batch);
             log.warn("Could not record last-used times for {} keys; will retry: {}", batch.size(), e.getMessage());
         }
+    }
+
+    /**
+     * Writes last-used times now, in the caller's transaction (a usage report is booked whole or not
+     * at all); never moves a time backwards.
+     */
+    public void write(Map<String, Instant> lastUsedById) {
+        keys.recordLastUsed(lastUsedById);
     }
 }
