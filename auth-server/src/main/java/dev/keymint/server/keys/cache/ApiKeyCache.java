@@ -1,10 +1,10 @@
 package dev.keymint.server.keys.cache;
 
-import dev.keymint.server.keys.ApiKey;
-import dev.keymint.server.keys.JdbcApiKeyRepository;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.keys.JdbcApiKeyRepository;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
