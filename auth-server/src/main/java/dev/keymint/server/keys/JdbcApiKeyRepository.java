@@ -60,7 +60,7 @@ public class JdbcApiKeyRepository {
     }
 
     /** Marks keys over budget until the given times; the change is announced to every instance. */
-    public void setOverBudgetUntil(Map<String, Instant> untilById) {
+    void setOverBudgetUntil(Map<String, Instant> untilById) {
         if (untilById.isEmpty()) {
             return;
         }
@@ -206,7 +206,7 @@ public class JdbcApiKeyRepository {
     }
 
     /** Applies a batch of last-used times in one statement; never moves a time backwards. */
-    public void recordLastUsed(Map<String, Instant> lastUsedById) {
+    void recordLastUsed(Map<String, Instant> lastUsedById) {
         if (lastUsedById.isEmpty()) {
             return;
         }
