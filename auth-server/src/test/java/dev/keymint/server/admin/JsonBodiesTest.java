@@ -4,11 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.keymint.server.admin.AdminProblem.FieldError;
+import dev.keymint.server.testsupport.OpenApiConformance;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -79,6 +85,31 @@ class JsonBodiesTest {
 
         assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder("batch_id", "keys[0].allowed",
                 "keys[1].x", "keys[1].client_id", "keys[1].last_request_at");
+    }
+
+    /** The request records are the code's word on what a body may hold; the document must say the same. */
+    @Test
+    void requestRecordsHaveExactlyTheMembersTheOpenApiDocumentNames() {
+        assertThat(members(KeyRequests.NewKey.class)).isEqualTo(properties("/components/schemas/KeyCreate"));
+        assertThat(members(KeyRequests.KeyPatch.class)).isEqualTo(properties("/components/schemas/KeyPatch"));
+        assertThat(members(KeyRequests.QuotaBody.class)).isEqualTo(properties("/components/schemas/Quota"));
+        assertThat(members(KeyRequests.RequestBudgetBody.class)).isEqualTo(properties("/components/schemas/Budget"));
+        assertThat(members(KeyRequests.CostBudgetBody.class)).isEqualTo(properties("/components/schemas/Budget"));
+        assertThat(members(UsageReportsController.Report.class)).isEqualTo(properties("/components/schemas/UsageReport"));
+        assertThat(members(UsageReportsController.Entry.class))
+                .isEqualTo(properties("/components/schemas/UsageReport/properties/keys/items"));
+    }
+
+    private static Set<String> members(Class<? extends Record> type) {
+        return Arrays.stream(type.getRecordComponents())
+                .map(component -> component.getName().replaceAll("([A-Z])", "_$1").toLowerCase(Locale.ROOT))
+                .collect(Collectors.toSet());
+    }
+
+    private static Set<String> properties(String pointer) {
+        Set<String> names = new HashSet<>();
+        OpenApiConformance.document().at(pointer).get("properties").propertyNames().forEach(names::add);
+        return names;
     }
 
     private static List<FieldError> errors(Class<?> type, String body) {

@@ -42,6 +42,11 @@ public final class OpenApiConformance {
     private OpenApiConformance() {
     }
 
+    /** The document as the server serves it. */
+    public static JsonNode document() {
+        return DOCUMENT;
+    }
+
     /** @throws AssertionError naming what the document does not allow */
     public static void check(String method, URI uri, int status, String contentType, String body) {
         String path = uri.getRawPath();
