@@ -96,6 +96,20 @@ final class FieldRules {
         Class<? extends Payload>[] payload() default {};
     }
 
+    /** A budget whose {@code limit} is at most {@link #value()}; reported at {@code <member>.limit}. */
+    @Target({FIELD, METHOD, PARAMETER, RECORD_COMPONENT, TYPE_USE})
+    @Retention(RUNTIME)
+    @Constraint(validatedBy = BudgetLimitRule.class)
+    @interface BudgetLimit {
+        long value();
+
+        String message() default "must be an integer from 1 to {value}";
+
+        Class<?>[] groups() default {};
+
+        Class<? extends Payload>[] payload() default {};
+    }
+
     /** A PATCH member that may be left out or set, but not cleared: the field has no "none". */
     @Target({FIELD, METHOD, PARAMETER, RECORD_COMPONENT})
     @Retention(RUNTIME)
@@ -176,6 +190,27 @@ final class FieldRules {
                 return refuse(context, "must not be more than 5 minutes in the future");
             }
             return AdminInstants.accepted(value);
+        }
+    }
+
+    public static final class BudgetLimitRule implements ConstraintValidator<BudgetLimit, KeyRequests.BudgetBody> {
+
+        private long max;
+
+        @Override
+        public void initialize(BudgetLimit limit) {
+            this.max = limit.value();
+        }
+
+        @Override
+        public boolean isValid(KeyRequests.BudgetBody budget, ConstraintValidatorContext context) {
+            if (budget == null || budget.limit() == null || budget.limit() <= max) {
+                return true;
+            }
+            context.disableDefaultConstraintViolation();
+            context.buildConstraintViolationWithTemplate(context.getDefaultConstraintMessageTemplate())
+                    .addPropertyNode("limit").addConstraintViolation();
+            return false;
         }
     }
 

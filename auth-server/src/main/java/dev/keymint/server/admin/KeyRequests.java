@@ -1,5 +1,6 @@
 package dev.keymint.server.admin;
 
+import dev.keymint.server.admin.FieldRules.BudgetLimit;
 import dev.keymint.server.admin.FieldRules.CidrText;
 import dev.keymint.server.admin.FieldRules.Expiry;
 import dev.keymint.server.admin.FieldRules.Label;
@@ -52,14 +53,14 @@ final class KeyRequests {
             @Min(value = 1, message = "must be an integer from 1 to " + ApiRequestLimits.MAX_PER_MINUTE)
             @Max(value = ApiRequestLimits.MAX_PER_MINUTE, message = "must be an integer from 1 to "
                     + ApiRequestLimits.MAX_PER_MINUTE) Integer apiRequestsPerMinute,
-            @Valid RequestBudgetBody requestBudget,
-            @Valid CostBudgetBody costBudget,
+            @Valid @BudgetLimit(Budget.MAX_REQUESTS) BudgetBody requestBudget,
+            @Valid @BudgetLimit(Budget.MAX_COST) BudgetBody costBudget,
             @Label String team,
             @Label String owner) {
 
         ApiRequestLimits apiLimits() {
-            return new ApiRequestLimits(apiRequestsPerMinute, RequestBudgetBody.budget(requestBudget),
-                    CostBudgetBody.budget(costBudget));
+            return new ApiRequestLimits(apiRequestsPerMinute, BudgetBody.budget(requestBudget),
+                    BudgetBody.budget(costBudget));
         }
     }
 
@@ -79,8 +80,8 @@ final class KeyRequests {
             Patch<@Min(value = 1, message = "must be an integer from 1 to " + ApiRequestLimits.MAX_PER_MINUTE)
                   @Max(value = ApiRequestLimits.MAX_PER_MINUTE, message = "must be an integer from 1 to "
                           + ApiRequestLimits.MAX_PER_MINUTE) Integer> apiRequestsPerMinute,
-            Patch<@Valid RequestBudgetBody> requestBudget,
-            Patch<@Valid CostBudgetBody> costBudget,
+            Patch<@Valid @BudgetLimit(Budget.MAX_REQUESTS) BudgetBody> requestBudget,
+            Patch<@Valid @BudgetLimit(Budget.MAX_COST) BudgetBody> costBudget,
             Patch<@Label String> team,
             Patch<@Label String> owner) {
 
@@ -94,8 +95,8 @@ final class KeyRequests {
             rateLimitPerMinute.ifPresent(change::rateLimitPerMinute);
             quota.map(QuotaBody::quota).ifPresent(change::quota);
             apiRequestsPerMinute.ifPresent(change::apiRequestsPerMinute);
-            requestBudget.map(RequestBudgetBody::budget).ifPresent(change::requestBudget);
-            costBudget.map(CostBudgetBody::budget).ifPresent(change::costBudget);
+            requestBudget.map(BudgetBody::budget).ifPresent(change::requestBudget);
+            costBudget.map(BudgetBody::budget).ifPresent(change::costBudget);
             team.map(KeyRequests::label).ifPresent(change::team);
             owner.map(KeyRequests::label).ifPresent(change::owner);
             return change.build();
@@ -115,28 +116,17 @@ final class KeyRequests {
         }
     }
 
-    /** A budget of API requests: {@code {"limit": n, "period": "day"|"week"|"month"|"none"}}. */
-    record RequestBudgetBody(
-            @NotNull(message = "must be an integer from 1 to " + Budget.MAX_REQUESTS)
-            @Min(value = 1, message = "must be an integer from 1 to " + Budget.MAX_REQUESTS)
-            @Max(value = Budget.MAX_REQUESTS, message = "must be an integer from 1 to " + Budget.MAX_REQUESTS) Long limit,
+    /**
+     * A budget: {@code {"limit": n, "period": "day"|"week"|"month"|"none"}}. The upper bound of
+     * {@code limit} depends on what is budgeted, so the member names it ({@link FieldRules.BudgetLimit}).
+     */
+    record BudgetBody(
+            @NotNull(message = "must be a positive integer")
+            @Min(value = 1, message = "must be a positive integer") Long limit,
             @NotNull(message = "must be day, week, month or none")
             @Pattern(regexp = "day|week|month|none", message = "must be day, week, month or none") String period) {
 
-        static Budget budget(RequestBudgetBody body) {
-            return body == null ? null : new Budget(body.limit, Budget.period(body.period));
-        }
-    }
-
-    /** A budget of reported cost: as {@link RequestBudgetBody}, with a larger bound. */
-    record CostBudgetBody(
-            @NotNull(message = "must be an integer from 1 to " + Budget.MAX_COST)
-            @Min(value = 1, message = "must be an integer from 1 to " + Budget.MAX_COST)
-            @Max(value = Budget.MAX_COST, message = "must be an integer from 1 to " + Budget.MAX_COST) Long limit,
-            @NotNull(message = "must be day, week, month or none")
-            @Pattern(regexp = "day|week|month|none", message = "must be day, week, month or none") String period) {
-
-        static Budget budget(CostBudgetBody body) {
+        static Budget budget(BudgetBody body) {
             return body == null ? null : new Budget(body.limit, Budget.period(body.period));
         }
     }

@@ -32,12 +32,15 @@ class JsonBodiesTest {
         List<FieldError> errors = errors(KeyRequests.NewKey.class, """
                 {"name": " ", "scopes": ["read:x", "oops"], "allowed_cidrs": ["1.2.3.4/33"], "extra": 1,
                  "quota": {"limit": 0, "period": "year", "x": true}, "rate_limit_per_minute": 0,
-                 "expires_at": "2001-01-01T00:00:00Z", "cost_budget": {"limit": 5, "period": "none"}}""");
+                 "expires_at": "2001-01-01T00:00:00Z", "cost_budget": {"limit": 5, "period": "none"},
+                 "request_budget": {"limit": 1000000000001, "period": "day"}}""");
 
         assertThat(errors).extracting(FieldError::field).containsExactlyInAnyOrder("extra", "quota.x", "name",
-                "scopes[1]", "allowed_cidrs[0]", "quota.limit", "quota.period", "rate_limit_per_minute", "expires_at");
+                "scopes[1]", "allowed_cidrs[0]", "quota.limit", "quota.period", "rate_limit_per_minute", "expires_at",
+                "request_budget.limit");
         assertThat(errors).contains(new FieldError("expires_at", "must be in the future"),
-                new FieldError("extra", "unknown field"), new FieldError("quota.period", "must be day, week or month"));
+                new FieldError("extra", "unknown field"), new FieldError("quota.period", "must be day, week or month"),
+                new FieldError("request_budget.limit", "must be an integer from 1 to 1000000000000"));
     }
 
     @Test
@@ -93,8 +96,7 @@ class JsonBodiesTest {
         assertThat(members(KeyRequests.NewKey.class)).isEqualTo(properties("/components/schemas/KeyCreate"));
         assertThat(members(KeyRequests.KeyPatch.class)).isEqualTo(properties("/components/schemas/KeyPatch"));
         assertThat(members(KeyRequests.QuotaBody.class)).isEqualTo(properties("/components/schemas/Quota"));
-        assertThat(members(KeyRequests.RequestBudgetBody.class)).isEqualTo(properties("/components/schemas/Budget"));
-        assertThat(members(KeyRequests.CostBudgetBody.class)).isEqualTo(properties("/components/schemas/Budget"));
+        assertThat(members(KeyRequests.BudgetBody.class)).isEqualTo(properties("/components/schemas/Budget"));
         assertThat(members(UsageReportsController.Report.class)).isEqualTo(properties("/components/schemas/UsageReport"));
         assertThat(members(UsageReportsController.Entry.class))
                 .isEqualTo(properties("/components/schemas/UsageReport/properties/keys/items"));
