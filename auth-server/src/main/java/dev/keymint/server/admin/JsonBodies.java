@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -28,15 +29,16 @@ import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.TokenStreamContext;
+import tools.jackson.core.exc.InputCoercionException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.DeserializationContext;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ValueDeserializer;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.cfg.MutableCoercionConfig;
 import tools.jackson.databind.deser.DeserializationProblemHandler;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
@@ -83,7 +85,7 @@ final class JsonBodies {
         this.validator = factory.getValidator();
     }
 
-    private static void refuse(tools.jackson.databind.cfg.MutableCoercionConfig config, CoercionInputShape... shapes) {
+    private static void refuse(MutableCoercionConfig config, CoercionInputShape... shapes) {
         for (CoercionInputShape shape : shapes) {
             config.setCoercion(shape, CoercionAction.Fail);
         }
@@ -171,7 +173,7 @@ final class JsonBodies {
 
     private static String expected(JacksonException e) {
         Class<?> target = e instanceof MismatchedInputException mismatch ? mismatch.getTargetType()
-                : e instanceof tools.jackson.core.exc.InputCoercionException coercion ? coercion.getTargetType() : null;
+                : e instanceof InputCoercionException coercion ? coercion.getTargetType() : null;
         return target == null ? "is not valid here" : expected(target);
     }
 
@@ -232,7 +234,7 @@ final class JsonBodies {
     private static final class Collector extends DeserializationProblemHandler {
 
         private final List<FieldError> found = new ArrayList<>();
-        private final Set<String> bindingFailed = new java.util.HashSet<>();
+        private final Set<String> bindingFailed = new HashSet<>();
 
         void add(String field, String message) {
             bindingFailed.add(field);
