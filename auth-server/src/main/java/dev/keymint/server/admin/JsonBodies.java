@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -42,6 +44,7 @@ import tools.jackson.databind.cfg.MutableCoercionConfig;
 import tools.jackson.databind.deser.DeserializationProblemHandler;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.module.SimpleModule;
 import tools.jackson.databind.type.LogicalType;
 
 /**
@@ -75,6 +78,7 @@ final class JsonBodies {
                         CoercionInputShape.Float, CoercionInputShape.Boolean))
                 .withCoercionConfig(LogicalType.Boolean, config -> refuse(config, CoercionInputShape.String,
                         CoercionInputShape.Integer))
+                .addModule(new SimpleModule("rfc3339").addDeserializer(Instant.class, new Rfc3339()))
                 .build();
         ValidatorFactory factory = Validation.byProvider(HibernateValidator.class).configure()
                 .addValueExtractor(new Patch.Values())
@@ -225,6 +229,32 @@ final class JsonBodies {
 
     private static String shorten(String name) {
         return name.length() > MAX_NAME ? name.substring(0, MAX_NAME) + "…" : name;
+    }
+
+    /**
+     * An instant is an RFC 3339 date-time string with its offset ({@code 2030-01-31T00:00:00Z}), as
+     * the document says; Jackson's own reader would also take a number of epoch seconds or a time
+     * without an offset, which a client should hear about instead.
+     */
+    private static final class Rfc3339 extends ValueDeserializer<Instant> {
+
+        private static final int MAX_LENGTH = 40;
+
+        @Override
+        public Instant deserialize(JsonParser parser, DeserializationContext context) {
+            if (!parser.hasToken(JsonToken.VALUE_STRING)) {
+                return (Instant) context.handleUnexpectedToken(Instant.class, parser);
+            }
+            String text = parser.getString();
+            try {
+                if (text.length() <= MAX_LENGTH) {
+                    return OffsetDateTime.parse(text).toInstant();
+                }
+            } catch (DateTimeParseException e) {
+                // answered below
+            }
+            return (Instant) context.handleWeirdStringValue(Instant.class, text, "not an RFC 3339 date-time");
+        }
     }
 
     /**

@@ -52,7 +52,9 @@ class JsonBodiesTest {
                 "{\"name\": \"x\", \"scopes\": [\"read:x\"], \"rate_limit_per_minute\": \"10\"}",
                 "{\"name\": \"x\", \"scopes\": [\"read:x\"], \"rate_limit_per_minute\": 1.5}",
                 "{\"name\": \"x\", \"scopes\": [\"read:x\"], \"rate_limit_per_minute\": 99999999999999999999999}",
-                "{\"name\": \"x\", \"scopes\": [\"read:x\"], \"quota\": 5}")) {
+                "{\"name\": \"x\", \"scopes\": [\"read:x\"], \"quota\": 5}",
+                "{\"name\": \"x\", \"scopes\": [\"read:x\"], \"expires_at\": 1893456000}",
+                "{\"name\": \"x\", \"scopes\": [\"read:x\"], \"expires_at\": \"2030-01-01\"}")) {
             assertThat(errors(KeyRequests.NewKey.class, body)).as(body).hasSize(1);
         }
         assertThat(errors(KeyRequests.NewKey.class, "{\"name\": \"x\", \"scopes\": [7]}"))
