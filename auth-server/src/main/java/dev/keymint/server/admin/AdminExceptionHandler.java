@@ -11,11 +11,13 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -80,6 +82,20 @@ final class AdminExceptionHandler extends ResponseEntityExceptionHandler {
                 e.getMessage() + "; until it is, that instance may still issue tokens for the key as it was."
                         + " Repeat the request to wait again.");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").body(body);
+    }
+
+    /**
+     * Spring MVC's own failures (a parameter of the wrong type, a body of the wrong media type, …):
+     * its detail, in the shape of every other admin problem.
+     */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
+                                                             HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = Problems.ofStatus(status.value());
+        if (body instanceof ProblemDetail spring && spring.getDetail() != null) {
+            problem.setDetail(spring.getDetail());
+        }
+        return super.handleExceptionInternal(e, problem, headers, status, request);
     }
 
     @ExceptionHandler(RuntimeException.class)
