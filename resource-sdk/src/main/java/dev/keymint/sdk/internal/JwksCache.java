@@ -2,7 +2,6 @@ package dev.keymint.sdk.internal;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.keymint.sdk.JwksFetcher;
 import dev.keymint.sdk.SignatureAlgorithm;
 import dev.keymint.sdk.TokenRejectedException;
@@ -190,7 +189,7 @@ public final class JwksCache {
             try {
                 String body = settings.fetcher().fetch(candidate).body();
                 checkSize(body);
-                Map<String, Object> metadata = JSONObjectUtils.parse(body);
+                Map<String, Object> metadata = JsonObjectReader.parseObject(body);
                 Object issuer = metadata.get("issuer");
                 if (!settings.issuer().equals(issuer)) {
                     throw new IOException("metadata at " + candidate + " names another issuer");
@@ -204,7 +203,7 @@ public final class JwksCache {
                 return uri;
             } catch (IOException e) {
                 failure = e;
-            } catch (ParseException | IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 failure = new IOException("invalid metadata at " + candidate + ": " + e.getMessage(), e);
             }
         }
@@ -242,8 +241,8 @@ public final class JwksCache {
         checkSize(body);
         JWKSet set;
         try {
-            set = JWKSet.parse(body);
-        } catch (ParseException e) {
+            set = JWKSet.parse(JsonObjectReader.parseObject(body));
+        } catch (ParseException | IllegalArgumentException e) {
             throw new IOException("invalid JWKS: " + e.getMessage(), e);
         }
         Map<String, VerifierKey[]> byKid = new HashMap<>();
