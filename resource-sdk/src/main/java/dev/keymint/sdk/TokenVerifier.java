@@ -154,7 +154,10 @@ public final class TokenVerifier {
         return algorithms;
     }
 
-    /** @return how many HTTP fetches (metadata and JWKS) this verifier has attempted; for metrics and tests */
+    /**
+     * @return how many metadata and JWKS fetches this verifier has attempted, e.g. for a gauge: after
+     *         the first verification it grows only with key rotations, unknown {@code kid}s and outages
+     */
     public long fetchCount() {
         return keys.fetchCount();
     }

@@ -18,7 +18,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -88,7 +87,7 @@ public final class JwksCache {
         }
     }
 
-    /** @return how many fetches (metadata and JWKS) were attempted, for tests and metrics */
+    /** @return how many fetches (metadata and JWKS) were attempted */
     public long fetchCount() {
         return fetchCount.get();
     }
@@ -215,7 +214,7 @@ public final class JwksCache {
      * @return the RFC 8414 §3.1 metadata URL (well-known inserted before the path), then, for an
      *         issuer with a path, the commonly used appended form
      */
-    public static List<URI> metadataUris(String issuer) {
+    private static List<URI> metadataUris(String issuer) {
         URI uri = URI.create(issuer);
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         if (path.endsWith("/")) {
@@ -270,10 +269,5 @@ public final class JwksCache {
             }
         });
         return new Snapshot(Map.copyOf(byKid), sole, expiresAt, refreshAt, staleUntil);
-    }
-
-    /** For tests and diagnostics: the failure of the last attempt, if it failed. */
-    public Optional<String> lastFailure() {
-        return Optional.ofNullable(lastFailure);
     }
 }
