@@ -125,9 +125,7 @@ public final class TokenVerifier {
         if (usage != null) {
             usage.allowed(checked.clientId(), second);
         }
-        return new VerifiedToken(token.algorithm(), token.kid(), checked.subject(), checked.clientId(),
-                checked.organization(), checked.team(), checked.audience(), checked.scopes(), checked.issuedAt(),
-                checked.expiresAt(), checked.id(), checked.all(), usage);
+        return new VerifiedToken(token.algorithm(), token.kid(), checked, usage);
     }
 
     /** @param limit the token's {@code api_requests_per_minute}, 0 when it has none */
