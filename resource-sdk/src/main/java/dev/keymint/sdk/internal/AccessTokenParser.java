@@ -33,6 +33,8 @@ public final class AccessTokenParser {
      * @param token     the compact JWS, without {@code Bearer}
      * @param algorithm its accepted {@code alg}
      * @param kid       its {@code kid}, or null
+     * @param dot1      the index of the dot after the header
+     * @param dot2      the index of the dot before the signature
      */
     public record Parsed(String token, SignatureAlgorithm algorithm, String kid, int dot1, int dot2) {
 
