@@ -42,7 +42,7 @@ function go(hash) {
 
 function clearData() {
   current = null;
-  for (const id of ["keys-rows", "audit-rows", "org-usage", "detail-fields", "detail-usage", "detail-snippets", "secret-body"]) $(id).replaceChildren();
+  for (const id of ["keys-rows", "audit-rows", "org-usage", "detail-fields", "detail-usage", "detail-snippets", "secret-body", "secret-snippets"]) $(id).replaceChildren();
 }
 
 // ---------- keys ----------
@@ -271,10 +271,8 @@ async function showSecret(created) {
   body.replaceChildren(
     el("p", {}, "Key ", el("strong", { text: created.name }), " · client id ", el("code", { text: created.client_id || created.id })),
     el("label", { for: "secret-value", text: "API key" }),
-    el("div", { class: "copyrow" }, secret, copyButton),
-    el("h3", { text: "Use it" }),
-    el("p", { class: "hint", text: "The snippets read the key from the KEYMINT_API_KEY environment variable; keep it out of source code. They stay on the key's page." }),
-    ...snippetBlocks(await snippetContext(created)));
+    el("div", { class: "copyrow" }, secret, copyButton));
+  $("secret-snippets").replaceChildren(...snippetBlocks(await snippetContext(created)));
   $("secret-ack").checked = false;
   $("secret-close").disabled = true;
   $("secret-dialog").dataset.keyId = created.id;
@@ -288,6 +286,7 @@ function closeSecret() {
   const field = $("secret-value");
   if (field) field.value = "";
   $("secret-body").replaceChildren();   // the secret leaves the DOM
+  $("secret-snippets").replaceChildren();
   $("secret-ack").checked = false;
   $("secret-close").disabled = true;
   $("secret-dialog").close();
@@ -338,6 +337,8 @@ wireSession();
 onSignedIn(() => { clearData(); route(); });
 onSignedOut(clearData);
 window.addEventListener("hashchange", route);
+// A notice is about the last action: following a link to another page dismisses it.
+document.addEventListener("click", (event) => { if (event.target.closest("a[href^='#']")) notice(""); });
 $("keys-filter").addEventListener("submit", (event) => { event.preventDefault(); loadKeys(false); });
 $("filter-status").addEventListener("change", () => loadKeys(false));
 $("keys-more").addEventListener("click", () => loadKeys(true));
