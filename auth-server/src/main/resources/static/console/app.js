@@ -339,6 +339,8 @@ onSignedOut(clearData);
 window.addEventListener("hashchange", route);
 // A notice is about the last action: following a link to another page dismisses it.
 document.addEventListener("click", (event) => { if (event.target.closest("a[href^='#']")) notice(""); });
+// The fragment names views, so the skip link moves the focus instead of navigating.
+document.querySelector(".skip").addEventListener("click", (event) => { event.preventDefault(); $("main").focus(); });
 $("keys-filter").addEventListener("submit", (event) => { event.preventDefault(); loadKeys(false); });
 $("filter-status").addEventListener("change", () => loadKeys(false));
 $("keys-more").addEventListener("click", () => loadKeys(true));

@@ -260,8 +260,9 @@ class ConsoleBrowserTest {
 
     @Test
     void narrowScreensStackTheTableInsteadOfSquashingIt() {
-        browser.size(390, 844);
         signInAsAdmin();
+        browser.screenshot("keys");
+        browser.size(390, 844);
 
         Long overflow = (Long) browser.script("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
         assertThat(overflow).isLessThanOrEqualTo(0L);
