@@ -31,8 +31,8 @@ function route() {
   if (view === "key") showKey(decodeURIComponent(id));
   if (view === "usage") usagePanel($("org-usage"), "/usage", "org", api);
   if (view === "audit") loadAudit(false);
-  const heading = $(`view-${view}`).querySelector("h2");
-  if (heading && document.activeElement && document.activeElement.closest("nav, #view-" + view) === null) heading.focus({ preventScroll: true });
+  // Like a page load for a screen reader: the new view's heading is read, and Tab goes on from there.
+  $(`view-${view}`).querySelector("h2").focus({ preventScroll: true });
 }
 
 function go(hash) {

@@ -26,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  */
 class ConsoleBrowserTest {
 
-    private static KeymintServer server;
+    private static ConsoleFixture console;
     private static BootstrappedOrganization admin;
     private static AdminClient api;
     private static TokenClient tokens;
@@ -34,19 +34,16 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void start() {
-        server = KeymintServer.onFreshDatabase().start();
-        admin = server.bootstrap("acme", "*:*");
-        api = AdminClient.of(server, admin);
-        tokens = new TokenClient(server.tokenEndpoint());
-        browser = new ConsoleBrowser(server.baseUrl());
+        console = ConsoleFixture.start(KeymintServer.onFreshDatabase());
+        admin = console.admin();
+        api = console.api();
+        tokens = new TokenClient(console.server().tokenEndpoint());
+        browser = console.browser();
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        server.close();
+        console.close();
     }
 
     @BeforeEach

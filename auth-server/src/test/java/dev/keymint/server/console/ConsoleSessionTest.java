@@ -3,7 +3,6 @@ package dev.keymint.server.console;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrganization;
-import dev.keymint.server.testsupport.AdminClient;
 import dev.keymint.server.testsupport.KeymintServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,28 +16,25 @@ import tools.jackson.databind.JsonNode;
  */
 class ConsoleSessionTest {
 
-    private static KeymintServer server;
+    private static ConsoleFixture console;
     private static BootstrappedOrganization admin;
     private static ConsoleBrowser browser;
 
     @BeforeAll
     static void start() {
-        server = KeymintServer.onFreshDatabase().property("keymint.tokens.ttl", "8s").start();
-        admin = server.bootstrap("acme", "*:*");
-        browser = new ConsoleBrowser(server.baseUrl());
+        console = ConsoleFixture.start(KeymintServer.onFreshDatabase().property("keymint.tokens.ttl", "8s"));
+        admin = console.admin();
+        browser = console.browser();
     }
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.close();
-        }
-        server.close();
+        console.close();
     }
 
     @Test
     void anExpiredSessionAsksForTheKeyAndThenFinishesTheActionOnTheSamePage() {
-        JsonNode key = AdminClient.of(server, admin).post("/keys", "{\"name\": \"nightly\", \"scopes\": [\"read:x/**\"]}").json();
+        JsonNode key = console.api().post("/keys", "{\"name\": \"nightly\", \"scopes\": [\"read:x/**\"]}").json();
         String id = key.get("id").asString();
         browser.open("/console/#keys/" + id);
         browser.visible("#signin-api-key").sendKeys(admin.apiKey(), Keys.ENTER);
@@ -55,7 +51,7 @@ class ConsoleSessionTest {
         browser.textIn("#notice", "disabled");
         assertThat(browser.find("#detail-title").getText()).isEqualTo("nightly");
         assertThat(browser.driver().getCurrentUrl()).endsWith("#keys/" + id);
-        assertThat(AdminClient.of(server, admin).get("/keys/" + id).json().get("status").asString()).isEqualTo("disabled");
+        assertThat(console.api().get("/keys/" + id).json().get("status").asString()).isEqualTo("disabled");
     }
 
     @Test
