@@ -32,7 +32,7 @@ export async function loadMetadata() {
   return metadata;
 }
 
-export async function readBody(response) {
+async function readBody(response) {
   if (response.status === 204) return null;
   const type = response.headers.get("Content-Type") || "";
   let body = null;
@@ -62,7 +62,7 @@ function decodeClaims(token) {
 }
 
 /** The client id is the key's own middle part: no separate field to fill in. */
-export function clientIdOf(apiKey) {
+function clientIdOf(apiKey) {
   const match = KEY_SHAPE.exec(apiKey);
   return match ? match[1] : null;
 }
@@ -136,7 +136,7 @@ function forget(field) {
 }
 
 /** The first sign-in, from the sign-in page. */
-export async function signIn(event) {
+async function signIn(event) {
   event.preventDefault();
   const problem = $("signin-problem");
   clearProblem(problem);
@@ -160,7 +160,7 @@ export async function signIn(event) {
   }
 }
 
-export function signOut(message) {
+function signOut(message) {
   session = null;
   clearInterval(ticker);
   if (pendingRenewal) pendingRenewal.reject(new Problem(401, { title: "Signed out" }));
@@ -176,7 +176,7 @@ export function signOut(message) {
 }
 
 /** Opens the sign-in-again dialog; resolves once a new token is held. */
-export function renew(why) {
+function renew(why) {
   if (!pendingRenewal) {
     let resolve, reject;
     const promise = new Promise((yes, no) => { resolve = yes; reject = no; });

@@ -2,7 +2,7 @@
 // for the organization or one key, drawn with Chart.js (loaded from its WebJar by index.html).
 // Every chart has the same numbers as a table beside it, for screen readers and for copying.
 
-import { $, el, cell, when, fromLocalInput } from "./dom.js";
+import { el, cell, when, fromLocalInput } from "./dom.js";
 import { clearProblem, showProblem } from "./problems.js";
 
 const HOUR = 3600 * 1000;
@@ -20,7 +20,7 @@ const sum = (counts) => Object.values(counts || {}).reduce((a, b) => a + Number(
 const number = (value) => Number(value || 0).toLocaleString();
 
 /** Per bucket (hour, or day for longer ranges): token and API counts, empty buckets included. */
-export function buckets(usage) {
+function buckets(usage) {
   const from = new Date(usage.from).getTime();
   const to = new Date(usage.to).getTime();
   const daily = to - from > 3 * DAY;
