@@ -138,6 +138,39 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void aRefusedFormNamesItsFieldsByTheirLabels() {
+        signInAsAdmin();
+        browser.click("#new-key");
+        browser.visible("#f-name");
+        browser.find("#f-scopes").sendKeys("read:x/**\nnot a scope");
+        browser.find("#f-cidrs").sendKeys("10.0.0.0/99");
+        browser.find("#key-form-submit").click();
+
+        browser.textIn("#key-form-problem", "Some of what you entered needs fixing.");
+        String problem = browser.find("#key-form-problem").getText();
+        assertThat(problem).contains("Name", "Scopes (one per line)", "Allowed CIDRs (one per line, optional)");
+        assertThat(browser.find("#f-name").getAttribute("aria-invalid")).isEqualTo("true");
+        assertThat(browser.find("#f-cidrs").getAttribute("aria-invalid")).isEqualTo("true");
+        browser.screenshot("form-problem");
+        browser.click("#key-form-cancel");
+    }
+
+    @Test
+    void whenTheServerStopsAcceptingTheSessionTheConsoleAsksForAKeyAgain() {
+        JsonNode second = createKeyThroughTheApi("second admin", "*:*");
+        signIn(second.get("api_key").asString());
+        browser.visible("#keys-rows tr");
+        api.post("/keys/" + second.get("id").asString() + "/disable", null);
+
+        browser.click("a.tab[href='#audit']");
+
+        browser.textIn("#reauth-why", "The server no longer accepts your session.");
+        browser.find("#reauth-api-key").sendKeys(admin.apiKey(), Keys.ENTER);
+        browser.visible("#audit-rows tr");
+        assertThat(browser.find("#session-info").getText()).contains(admin.clientId());
+    }
+
+    @Test
     void editDisableEnableAndRevokeChangeTheKey() {
         JsonNode key = createKeyThroughTheApi("reports", "read:reports/**");
         String id = key.get("id").asString();
