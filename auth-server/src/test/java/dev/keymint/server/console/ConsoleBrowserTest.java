@@ -294,12 +294,18 @@ class ConsoleBrowserTest {
         browser.screenshot("keys");
         browser.size(390, 844);
 
-        Long overflow = (Long) browser.script("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
-        assertThat(overflow).isLessThanOrEqualTo(0L);
+        assertThat((Long) browser.script("return document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+                .isLessThanOrEqualTo(0L);
         assertThat(browser.script("return getComputedStyle(document.querySelector('#keys-rows td')).display")).isEqualTo("grid");
         assertThat(browser.script("return getComputedStyle(document.querySelector('#keys-rows td'), '::before').content"))
                 .isEqualTo("\"Name\"");
         browser.screenshot("narrow");
+
+        browser.click("#keys-rows a");
+        browser.visible("#key-chart-tokens");
+        assertThat((Long) browser.script("return document.documentElement.scrollWidth - document.documentElement.clientWidth"))
+                .isLessThanOrEqualTo(0L);
+        browser.screenshot("narrow-key");
     }
 
     @Test
