@@ -29,7 +29,7 @@ function route() {
   for (const other of VIEWS) $(`view-${other}`).hidden = other !== view;
   if (view === "keys") loadKeys(false);
   if (view === "key") showKey(decodeURIComponent(id));
-  if (view === "usage") usagePanel($("org-usage"), "/usage", "org", api);
+  if (view === "usage") showUsage();
   if (view === "audit") loadAudit(false);
   // Like a page load for a screen reader: the new view's heading is read, and Tab goes on from there.
   $(`view-${view}`).querySelector("h2").focus({ preventScroll: true });
@@ -166,6 +166,25 @@ async function deleteKey(confirmed) {
     } else {
       showProblem(problem, error);
     }
+  }
+}
+
+// ---------- usage ----------
+
+/** The organization's usage, or one key's: the keys to choose from are the first 200 (newest first). */
+async function showUsage() {
+  const select = $("usage-key");
+  const draw = () => usagePanel($("org-usage"), select.value ? `/usage/keys/${encodeURIComponent(select.value)}` : "/usage", "org", api);
+  select.onchange = draw;
+  draw();
+  try {
+    const page = await api("GET", "/keys?status=all&limit=200");
+    const chosen = select.value;
+    select.replaceChildren(el("option", { value: "", text: "the whole organization" }),
+      ...(page.items || []).map((key) => el("option", { value: key.id, text: `${key.name} (${key.status})` })));
+    select.value = chosen;
+  } catch {
+    // The organization's chart works without the list; its own errors show in the panel.
   }
 }
 

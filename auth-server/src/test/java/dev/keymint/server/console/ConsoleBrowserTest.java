@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.Select;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -246,6 +247,11 @@ class ConsoleBrowserTest {
         browser.click("#org-usage details summary");
         assertThat(browser.find("#org-usage-table").getText()).contains("120");
         browser.screenshot("usage");
+
+        browser.wait(driver -> browser.all("#usage-key option").size() > 1);
+        new Select(browser.find("#usage-key")).selectByValue(id);   // the same tab, one key
+        browser.wait(driver -> Long.valueOf(7).equals(chartTotals("org-chart-tokens").get("issued")));
+        assertThat(chartTotals("org-chart-api")).containsEntry("allowed", 120L);
     }
 
     /** What Chart.js drew on a canvas: each dataset's label and the sum of its bars. */
