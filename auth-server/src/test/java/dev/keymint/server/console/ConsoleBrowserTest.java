@@ -228,13 +228,15 @@ class ConsoleBrowserTest {
         for (int i = 0; i < 7; i++) {
             assertThat(tokens.basic(id, key.get("api_key").asString(), "grant_type", "client_credentials").status()).isEqualTo(200);
         }
-        assertThat(tokens.basic(id, "kmk_" + id + "_wrong", "grant_type", "client_credentials").status()).isEqualTo(401);
+        api.post("/keys/" + id + "/disable", null);
+        assertThat(tokens.basic(id, key.get("api_key").asString(), "grant_type", "client_credentials").status()).isEqualTo(401);
+        api.post("/keys/" + id + "/enable", null);
         assertThat(api.post("/usage-reports", "{\"batch_id\": \"" + UUID.randomUUID() + "\", \"keys\": [{\"client_id\": \"" + id
                 + "\", \"allowed\": 120, \"refused_scope\": 3, \"cost\": 4200}]}").status()).isEqualTo(200);
 
         openKeyPage(id);
         browser.visible("#key-chart-tokens");
-        assertThat(chartTotals("key-chart-tokens")).containsEntry("issued", 7L);
+        assertThat(chartTotals("key-chart-tokens")).containsEntry("issued", 7L).containsEntry("refused", 1L);
         assertThat(chartTotals("key-chart-api")).containsEntry("allowed", 120L).containsEntry("refused", 3L);
         assertThat(browser.find("#detail-usage .stats").getText()).contains("7\ntokens issued", "120\nAPI requests allowed", "4,200\ncost units");
         browser.script("document.getElementById('detail-usage').scrollIntoView()");
