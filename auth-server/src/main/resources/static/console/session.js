@@ -15,6 +15,7 @@ const KEY_SHAPE = /^kmk_([0-9A-Za-z]{16})_[0-9A-Za-z]{38}$/;
 let session = null;       // { token, expiresAt, claims, clientId }
 let metadata = null;      // /.well-known/oauth-authorization-server
 let ticker = null;
+let announced = "fresh";  // the session state screen readers were last told about
 let pendingRenewal = null; // { promise, resolve, reject } while the sign-in-again dialog is open
 const listeners = { signedIn: [], signedOut: [] };
 
@@ -119,11 +120,18 @@ function tick() {
   $("session-info").textContent = `Organization ${session.claims.org ?? "?"} · key ${session.clientId} · session until ${until}`;
   const warnAt = Math.min(WARN_BEFORE_MS, session.lifetime / 2);
   const banner = $("session-warning");
-  if (left > warnAt) {
+  const state = left > warnAt ? "fresh" : left > 0 ? "ending" : "ended";
+  if (state !== announced) {
+    announced = state;
+    $("session-announce").textContent = state === "fresh" ? ""
+      : state === "ending" ? "Your session ends in less than two minutes. Use Sign in again to keep working."
+        : "Your session has ended. Use Sign in again to continue.";
+  }
+  if (state === "fresh") {
     banner.hidden = true;
     return;
   }
-  $("session-warning-text").textContent = left > 0
+  $("session-warning-text").textContent = state === "ending"
     ? `Your session ends in ${minutesAndSeconds(left)}. Sign in again to keep working; this page stays as it is.`
     : "Your session has ended. Sign in again to continue; this page stays as it is.";
   banner.hidden = false;
