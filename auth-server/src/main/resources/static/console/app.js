@@ -33,6 +33,7 @@ function route() {
   if (view === "audit") loadAudit(false);
   // Like a page load for a screen reader: the new view's heading is read, and Tab goes on from there.
   $(`view-${view}`).querySelector("h2").focus({ preventScroll: true });
+  window.scrollTo(0, 0);
 }
 
 function go(hash) {
