@@ -46,7 +46,8 @@ public final class ClientAddressResolver {
         if (trustedProxies.isEmpty() || !trusted(peer)) {
             return peer;
         }
-        return forwardedClient(peer, forwardedHops(request));
+        Walk walk = walk(peer, forwardedHops(request));
+        return walk.client() != null ? walk.client() : walk.lastTrusted();
     }
 
     /**
@@ -55,30 +56,37 @@ public final class ClientAddressResolver {
      */
     public byte[] allowListAddress(HttpServletRequest request) {
         String peer = request.getRemoteAddr();
-        boolean relayed = request.getHeader("Forwarded") != null;
         if (!trusted(peer)) {
-            return relayed ? null : CidrRange.literal(peer);
+            return request.getHeader("Forwarded") != null ? null : CidrRange.literal(peer);
         }
-        return CidrRange.literal(forwardedClient(peer, forwardedHops(request)));
+        String client = walk(peer, forwardedHops(request)).client();
+        return client == null ? null : CidrRange.literal(client);
     }
 
     /**
-     * Walks the hops right to left past trusted proxies. A hop that is not an IP literal stops the
-     * walk: "unknown" (or garbage) when it is where the walk ends, else the last address trusted.
+     * Where a walk over the forwarded hops ended.
+     *
+     * @param client      the first hop, right to left, that is not a trusted proxy (or the last hop when
+     *                    all are); null when the walk met a hop that is not an IP literal
+     *                    ({@code for=unknown}, an obfuscated identifier, garbage) before it
+     * @param lastTrusted the last address known to be a trusted proxy, the peer at least
      */
-    private String forwardedClient(String peer, List<String> hops) {
+    private record Walk(String client, String lastTrusted) {
+    }
+
+    private Walk walk(String peer, List<String> hops) {
         String client = peer;
         for (int i = hops.size() - 1; i >= 0; i--) {
             String hop = hops.get(i);
             if (CidrRange.literal(hop) == null) {
-                return client.equals(peer) ? hop : client;
+                return new Walk(null, client);
             }
             client = hop;
             if (!trusted(hop)) {
-                return hop;
+                return new Walk(hop, hop);
             }
         }
-        return client;
+        return new Walk(client, client);
     }
 
     /** The {@code for=} values of {@code Forwarded} if present, else the {@code X-Forwarded-For} entries. */
