@@ -109,6 +109,8 @@ public final class TokenVerifier {
      *                                {@link Reason#JWKS_UNAVAILABLE}, {@link Reason#STATUS_UNAVAILABLE})
      *                                the keys or a current status list cannot be obtained
      * @throws RateLimitedException   if the token's key exceeded its {@code api_requests_per_minute}
+     * @see #verify(String, String) API keys as Bearer tokens: this method exchanges them for an
+     *      unknown caller, so keys with allowed CIDRs are refused
      */
     public VerifiedToken verify(String bearerHeaderOrToken) {
         return verify(bearerHeaderOrToken, null);
