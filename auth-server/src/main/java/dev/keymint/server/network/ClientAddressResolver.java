@@ -69,7 +69,8 @@ public final class ClientAddressResolver {
      * @param client      the first hop, right to left, that is not a trusted proxy (or the last hop when
      *                    all are); null when the walk met a hop that is not an IP literal
      *                    ({@code for=unknown}, an obfuscated identifier, garbage) before it
-     * @param lastTrusted the last address known to be a trusted proxy, the peer at least
+     * @param lastTrusted when {@code client} is null: the last address known to be a trusted proxy (the
+     *                    peer at least), which audit shows as before; else {@code client}
      */
     private record Walk(String client, String lastTrusted) {
     }
