@@ -33,6 +33,12 @@ class JdbcAuditRepository implements KeyAuditTrail {
         append(actor, action, keyId, asJson(before), asJson(after));
     }
 
+    @Override
+    public void keysImported(KeyActor actor, int imported, int refused) {
+        append(actor, "key.import", "keys", null, json.writeValueAsString(
+                json.createObjectNode().put("imported", imported).put("refused", refused)));
+    }
+
     void append(KeyActor actor, String action, String target, String beforeJson, String afterJson) {
         int inserted = jdbc.sql("""
                         insert into audit_events (organization_id, actor_key_id, action, target, client_address, before, after)

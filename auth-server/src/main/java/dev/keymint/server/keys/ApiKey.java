@@ -18,6 +18,8 @@ import java.util.List;
  * @param statusIndex      the key's entry in the Token Status Lists, shared by all its tokens; never reused
  * @param apiLimits        API requests per minute and budgets on the usage resource servers report
  * @param overBudgetUntil  while before this, reports showed a budget spent: the key is refused; null if never
+ * @param imported         for a key imported with a secret Keymint never saw (see {@link ImportedKeyFormat}); null for
+ *                         a key Keymint generated
  */
 public record ApiKey(
         String id,
@@ -38,7 +40,19 @@ public record ApiKey(
         Instant revokedAt,
         long statusIndex,
         ApiRequestLimits apiLimits,
-        Instant overBudgetUntil) {
+        Instant overBudgetUntil,
+        Imported imported) {
+
+    /** A key Keymint generated. */
+    public ApiKey(String id, long organizationId, String organizationSlug, String name, byte[] secretDigest,
+                  List<String> scopes, KeyStatus status, String team, String owner, Instant expiresAt,
+                  Instant createdAt, Instant lastUsedAt, List<CidrRange> allowedCidrs, Integer rateLimitPerMinute,
+                  Quota quota, Instant revokedAt, long statusIndex, ApiRequestLimits apiLimits,
+                  Instant overBudgetUntil) {
+        this(id, organizationId, organizationSlug, name, secretDigest, scopes, status, team, owner, expiresAt,
+                createdAt, lastUsedAt, allowedCidrs, rateLimitPerMinute, quota, revokedAt, statusIndex, apiLimits,
+                overBudgetUntil, null);
+    }
 
     public ApiKey {
         scopes = List.copyOf(scopes);
@@ -62,6 +76,19 @@ public record ApiKey(
     /** Whether reports have shown a budget of the key spent in the current period. */
     public boolean overBudget(Instant now) {
         return overBudgetUntil != null && now.isBefore(overBudgetUntil);
+    }
+
+    /** The masked key as lists show it: the key's prefix and id, never the secret. */
+    public String masked() {
+        return imported == null ? ApiKeyFormat.masked(id) : imported.masked(id);
+    }
+
+    /** An imported key: its secrets start with {@code prefix} (null when the import named none). */
+    public record Imported(String prefix) {
+
+        String masked(String id) {
+            return (prefix == null ? "" : prefix) + "…";
+        }
     }
 
     @Override

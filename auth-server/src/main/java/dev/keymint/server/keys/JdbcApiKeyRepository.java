@@ -23,7 +23,7 @@ public class JdbcApiKeyRepository {
                    k.team, k.owner, k.expires_at, k.created_at, k.last_used_at,
                    k.allowed_cidrs::text[] as allowed_cidrs, k.rate_limit_per_minute, k.quota_limit, k.quota_period,
                    k.revoked_at, k.status_index, k.api_requests_per_minute, k.request_budget, k.request_budget_period,
-                   k.cost_budget, k.cost_budget_period, k.over_budget_until
+                   k.cost_budget, k.cost_budget_period, k.over_budget_until, k.imported, k.key_prefix
               from api_keys k
               join organizations o on o.id = k.organization_id
             """;
@@ -256,7 +256,8 @@ public class JdbcApiKeyRepository {
                 instant(rs.getTimestamp("revoked_at")),
                 rs.getLong("status_index"),
                 apiLimits(rs),
-                instant(rs.getTimestamp("over_budget_until")));
+                instant(rs.getTimestamp("over_budget_until")),
+                rs.getBoolean("imported") ? new ApiKey.Imported(rs.getString("key_prefix")) : null);
     }
 
     private static Map<String, Object> apiLimitParams(ApiRequestLimits limits) {

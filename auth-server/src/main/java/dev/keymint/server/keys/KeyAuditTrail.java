@@ -14,4 +14,10 @@ public interface KeyAuditTrail {
      * @param after  the key after the change; null for a deletion
      */
     void keyChanged(KeyActor actor, String action, String keyId, ApiKey before, ApiKey after);
+
+    /**
+     * One event for a whole import ({@code key.import}, target {@code keys}): the counts, not one
+     * event per key, so that a 100,000-key import does not bury the trail.
+     */
+    void keysImported(KeyActor actor, int imported, int refused);
 }
