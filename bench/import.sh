@@ -74,22 +74,29 @@ for i in range(int(sys.argv[1])):
                       "prefix": "sk_live_", "scopes": ["read:orders/**"], "rate_limit_per_minute": 600}))
 PY
 
+cpu_seconds() {   # user + system CPU of the server so far (clock ticks of /proc/<pid>/stat)
+    awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$SERVER_PID/stat"
+}
+
 tokens_per_second() {   # $1 seconds of wrk at concurrency 8 on the native key's token path
     BENCH_CLIENT_ID=$CLIENT_ID BENCH_API_KEY=$API_KEY wrk -t1 -c8 -d"$1"s -s "$BENCH_DIR/token.lua" \
         "http://127.0.0.1:$PORT/oauth/token" 2>/dev/null | awk '/Requests\/sec/ {print $2}'
 }
 
-echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine stretches every figure)"
 tokens_per_second 5 >/dev/null   # warm-up
 echo "native key, tokens/s before the import: $(tokens_per_second 10)"
 tokens_per_second 10 >"$WORK/during.txt" &
 WRK_PID=$!
 sleep 1
+CPU_BEFORE=$(cpu_seconds)
 curl -s -o "$WORK/report.json" -w 'import: HTTP %{http_code}, %{size_upload} bytes in %{time_total} s\n' \
     -X POST "http://127.0.0.1:$PORT/admin/v1/keys/import" -H "Authorization: Bearer $TOKEN" \
     -H 'Content-Type: application/x-ndjson' --data-binary @"$WORK/keys.ndjson"
+CPU_AFTER=$(cpu_seconds)
 jq -c '{imported, refused}' "$WORK/report.json"
 wait "$WRK_PID"
+echo "server CPU during the import (tokens served alongside included): $(echo "$CPU_AFTER - $CPU_BEFORE" | bc) s"
 echo "native key, tokens/s during the import (10 s window): $(cat "$WORK/during.txt")"
 echo "native key, tokens/s after the import: $(tokens_per_second 10)"
 code=$(curl -s -o /dev/null -w '%{http_code}' -u "bench-42:sk_live_bench_00000042_made_up_secret" \
