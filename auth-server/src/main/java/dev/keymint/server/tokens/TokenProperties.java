@@ -1,5 +1,6 @@
 package dev.keymint.server.tokens;
 
+import dev.keymint.server.signing.TokenLifetime;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -13,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("keymint.tokens")
 public record TokenProperties(
         @DefaultValue("10m") Duration ttl,
-        @DefaultValue("keymint") String audience) {
+        @DefaultValue("keymint") String audience) implements TokenLifetime {
 
     public TokenProperties {
         if (ttl.toSeconds() < 1 || ttl.toHours() > 24) {
