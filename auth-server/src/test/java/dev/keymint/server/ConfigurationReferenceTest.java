@@ -33,6 +33,8 @@ class ConfigurationReferenceTest {
 
     private static final Path METADATA = Path.of("target/classes/META-INF/spring-configuration-metadata.json");
     private static final Path REFERENCE = Path.of("../docs/configuration.md");
+    private static final Path APPLICATION_PROPERTIES = Path.of("src/main/resources/application.properties");
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\$\\{([A-Z][A-Z0-9_]*):([^}]*)}");
     private static final String BEGIN = "<!-- generated from the configuration metadata: begin -->\n";
     private static final String END = "<!-- generated from the configuration metadata: end -->\n";
 
@@ -63,6 +65,24 @@ class ConfigurationReferenceTest {
                     .as(setting.environmentVariable() + " sets " + setting.name())
                     .isEqualTo("set");
         }
+    }
+
+    /**
+     * The Spring Boot settings that application.properties takes from Keymint's own variables
+     * ({@code ${KEYMINT_DB_POOL_SIZE:16}}) are in the hand-written table above the generated one, with that default.
+     */
+    @Test
+    void everyVariableApplicationPropertiesReadsIsDocumentedWithItsDefault() throws IOException {
+        String document = Files.readString(REFERENCE);
+        Matcher placeholders = PLACEHOLDER.matcher(Files.readString(APPLICATION_PROPERTIES));
+        int found = 0;
+        while (placeholders.find()) {
+            found++;
+            assertThat(document).as("docs/configuration.md documents " + placeholders.group())
+                    .containsPattern("(?m)^\\| `" + placeholders.group(1) + "`.*\\| `" + Pattern.quote(placeholders.group(2))
+                            + "` \\|");
+        }
+        assertThat(found).as("placeholders in " + APPLICATION_PROPERTIES).isPositive();
     }
 
     private static List<Setting> settings() throws IOException {
