@@ -21,7 +21,7 @@ class DatabaseAvailabilityConfiguration {
 
     @Bean
     DatabaseAvailability databaseAvailability(ObjectProvider<DataSource> dataSource,
-                                              @Value("${spring.datasource.hikari.connection-timeout}") int timeoutMillis,
+                                              @Value("${spring.datasource.hikari.connection-timeout:30000}") int timeoutMillis,
                                               Clock clock) {
         return new DatabaseAvailability(dataSource, timeoutMillis, clock);
     }
