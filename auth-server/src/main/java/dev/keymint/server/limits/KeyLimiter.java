@@ -25,7 +25,8 @@ import org.springframework.stereotype.Component;
  * calendar period), shared by every instance through {@code limit_counters} without a database
  * write per token.
  *
- * <p>Each instance counts locally and, every {@code keymint.limits.sync-interval}, adds its counts to the shared rows with one upsert and reads back the global totals.
+ * <p>Each instance counts locally and, every {@code keymint.limits.sync-interval}, adds its counts
+ * to the shared rows with one upsert and reads back the global totals.
  * A request is admitted when {@code global total at the last sync + local counts since} is below
  * the limit. The first request of a key on an instance (or after two idle minutes) reads the
  * global total synchronously. Instances learn of each other's counts one sync later, so the
