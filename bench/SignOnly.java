@@ -2,25 +2,12 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
-import com.nimbusds.jose.crypto.ECDSASigner;
-import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.Curve;
-import com.nimbusds.jose.jwk.ECKey;
-import com.nimbusds.jose.jwk.KeyUse;
-import com.nimbusds.jose.jwk.RSAKey;
-import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
-import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.jca.JCAContext;
-import com.nimbusds.jose.util.Base64URL;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
 import java.security.SecureRandom;
-import java.security.Signature;
-import java.util.Set;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
@@ -31,10 +18,13 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * The ceiling for POST /oauth/token: building, signing and serializing the same JWT the server
  * mints (AccessTokenMinter: header typ at+jwt + kid, claims iss sub client_id aud org scope iat nbf
- * exp jti), in-process, with one thread per core and nothing else (no HTTP, no DB).
+ * exp jti), in-process, with one thread per core and nothing else (no HTTP, no DB). The key and the
+ * signer come from the server's own classes (dev.keymint.server.signing.SigningAlgorithm: its key
+ * generation, nimbus' RSASSASigner / ECDSASigner, and its Ed25519Signer), so a change to how the
+ * server signs shows here too.
  *
- * Usage: java -cp nimbus-jose-jwt-10.9.1.jar bench/SignOnly.java RS256|ES256|EdDSA WARMUP_S MEASURE_S [THREADS]
- * Prints one JSON line: {"alg":..,"threads":..,"tokens":..,"seconds":..,"tokens_per_s":..,"cpu_s":..,"cpu_ms_per_token":..}
+ * Usage: java -cp nimbus-jose-jwt-10.9.1.jar:auth-server/target/classes bench/SignOnly.java RS256|ES256|EdDSA WARMUP_S MEASURE_S [THREADS]
+ * Prints one JSON line: {"alg":..,"signer":..,"threads":..,"tokens":..,"seconds":..,"tokens_per_s":..,"cpu_s":..,"cpu_ms_per_token":..}
  */
 public class SignOnly {
 
@@ -47,28 +37,10 @@ public class SignOnly {
         long measureNanos = (long) (Double.parseDouble(args[2]) * 1e9);
         int threads = args.length > 3 ? Integer.parseInt(args[3]) : Runtime.getRuntime().availableProcessors();
 
-        JWSAlgorithm jwsAlg;
-        JWSSigner signer;
-        String kid;
-        if (alg.equals("RS256")) {
-            RSAKey key = new RSAKeyGenerator(2048).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
-                    .keyIDFromThumbprint(true).generate();
-            jwsAlg = JWSAlgorithm.RS256;
-            signer = new RSASSASigner(key);
-            kid = key.getKeyID();
-        } else if (alg.equals("ES256")) {
-            ECKey key = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.ES256)
-                    .keyIDFromThumbprint(true).generate();
-            jwsAlg = JWSAlgorithm.ES256;
-            signer = new ECDSASigner(key);
-            kid = key.getKeyID();
-        } else if (alg.equals("EdDSA")) {
-            jwsAlg = JWSAlgorithm.EdDSA;
-            signer = jdkEd25519(KeyPairGenerator.getInstance("Ed25519").generateKeyPair().getPrivate());
-            kid = "ed25519-bench";
-        } else {
-            throw new IllegalArgumentException("alg must be RS256, ES256 or EdDSA");
-        }
+        ServerSigning signing = new ServerSigning(alg);
+        JWSAlgorithm jwsAlg = JWSAlgorithm.parse(signing.key.getAlgorithm().getName());
+        JWSSigner signer = signing.signer;
+        String kid = signing.key.getKeyID();
         SecureRandom random = new SecureRandom();
 
         LongAdder counted = new LongAdder();
@@ -114,9 +86,9 @@ public class SignOnly {
         finished.await();
         double seconds = measureNanos / 1e9;
         long tokens = counted.sum();
-        System.out.printf("{\"alg\":\"%s\",\"threads\":%d,\"tokens\":%d,\"seconds\":%.1f,\"tokens_per_s\":%.1f,"
+        System.out.printf("{\"alg\":\"%s\",\"signer\":\"%s\",\"threads\":%d,\"tokens\":%d,\"seconds\":%.1f,\"tokens_per_s\":%.1f,"
                         + "\"cpu_s\":%.3f,\"cpu_ms_per_token\":%.4f}%n",
-                alg, threads, tokens, seconds, tokens / seconds, (cpu1 - cpu0) / 1e9,
+                alg, signer.getClass().getName(), threads, tokens, seconds, tokens / seconds, (cpu1 - cpu0) / 1e9,
                 tokens > 0 ? (cpu1 - cpu0) / 1e6 / tokens : 0.0);
     }
 
@@ -127,32 +99,36 @@ public class SignOnly {
         }
     }
 
-    /** As the server signs EdDSA (its Ed25519Signer): the JDK's Ed25519, since nimbus's signer needs Tink. */
-    static JWSSigner jdkEd25519(PrivateKey privateKey) {
-        JCAContext jca = new JCAContext();
-        return new JWSSigner() {
-            @Override
-            public Base64URL sign(JWSHeader header, byte[] signingInput) throws JOSEException {
-                try {
-                    Signature signature = Signature.getInstance("Ed25519");
-                    signature.initSign(privateKey);
-                    signature.update(signingInput);
-                    return Base64URL.encode(signature.sign());
-                } catch (GeneralSecurityException e) {
-                    throw new JOSEException("Ed25519 signing failed", e);
-                }
-            }
+    /**
+     * A key generated and a signer built by the server's package-private SigningAlgorithm, reached
+     * by reflection: the benchmark runs beside the server's classes, not inside its package.
+     */
+    static final class ServerSigning {
+        final JWK key;
+        final JWSSigner signer;
 
-            @Override
-            public Set<JWSAlgorithm> supportedJWSAlgorithms() {
-                return Set.of(JWSAlgorithm.EdDSA);
+        ServerSigning(String alg) throws Exception {
+            Class<?> algorithms;
+            try {
+                algorithms = Class.forName("dev.keymint.server.signing.SigningAlgorithm");
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException("put auth-server/target/classes on the class path (./mvnw -B -q package -DskipTests)", e);
             }
+            Object algorithm = call(algorithms, "of", new Class<?>[] {String.class}, null, alg);
+            key = (JWK) call(algorithms, "generate", new Class<?>[0], algorithm);
+            signer = (JWSSigner) call(algorithms, "signer", new Class<?>[] {JWK.class}, algorithm, key);
+        }
 
-            @Override
-            public JCAContext getJCAContext() {
-                return jca;
+        private static Object call(Class<?> type, String name, Class<?>[] parameters, Object target, Object... args)
+                throws Exception {
+            Method method = type.getDeclaredMethod(name, parameters);
+            method.setAccessible(true);
+            try {
+                return method.invoke(target, args);
+            } catch (InvocationTargetException e) {
+                throw e.getCause() instanceof Exception cause ? cause : e;
             }
-        };
+        }
     }
 
     static String mint(JWSAlgorithm alg, String kid, JWSSigner signer, SecureRandom random) throws Exception {

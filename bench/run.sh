@@ -94,6 +94,8 @@ fi
 psql $PG_OPTS -qXAtc 'select 1' >/dev/null || { echo "PostgreSQL not reachable with: psql $PG_OPTS" >&2; exit 1; }
 
 NIMBUS_JAR="$HOME/.m2/repository/com/nimbusds/nimbus-jose-jwt/$NIMBUS_VERSION/nimbus-jose-jwt-$NIMBUS_VERSION.jar"
+# bench/SignOnly.java signs with the server's own classes (SigningAlgorithm, Ed25519Signer), left by the build.
+SIGN_CLASSPATH="$NIMBUS_JAR:$REPO/auth-server/target/classes"
 if [[ ! -f "$NIMBUS_JAR" ]]; then
     log "fetching nimbus-jose-jwt $NIMBUS_VERSION from Maven Central"
     "$REPO/mvnw" -B -q dependency:get -Dartifact="com.nimbusds:nimbus-jose-jwt:$NIMBUS_VERSION" -Dtransitive=false
@@ -104,6 +106,8 @@ if ((BUILD)); then
     (cd "$REPO" && ./mvnw -B -q package -DskipTests) >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
 fi
 [[ -f "$JAR" ]] || { echo "missing $JAR" >&2; exit 1; }
+[[ -d "$REPO/auth-server/target/classes/dev/keymint/server/signing" ]] \
+    || { echo "missing auth-server/target/classes (the sign-only ceiling signs with them): run without --no-build" >&2; exit 1; }
 
 # ---------------------------------------------------------------- helpers
 proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime of a process
@@ -269,8 +273,8 @@ profile_server() {
     log "profile written to bench/PROFILE.md"
 }
 
-# sign_only ALG before|after: the in-process sign-only ceiling (bench/SignOnly.java, nimbus-jose-jwt,
-# one thread per core, 8 s warm-up + 10 s measured) -> appends one JSON line to $WORK/signonly-runs.jsonl
+# sign_only ALG before|after: the in-process sign-only ceiling (bench/SignOnly.java with the server's
+# SigningAlgorithm and signers, one thread per core, 8 s warm-up + 10 s measured) -> appends one JSON line to $WORK/signonly-runs.jsonl
 sign_only() {
     local alg=$1 when=$2 m0 m1
     wait_quiet
@@ -278,7 +282,7 @@ sign_only() {
     m0=$(machine_ticks)
     local TIMEFORMAT='%U %S'
     # shellcheck disable=SC2086
-    { time java $JAVA_OPTS -cp "$NIMBUS_JAR" "$BENCH_DIR/SignOnly.java" "$alg" 8 10 "$(nproc)" >"$WORK/signonly-$alg-$when.json" ; } 2>"$WORK/signonly-$alg-$when.time"
+    { time java $JAVA_OPTS -cp "$SIGN_CLASSPATH" "$BENCH_DIR/SignOnly.java" "$alg" 8 10 "$(nproc)" >"$WORK/signonly-$alg-$when.json" ; } 2>"$WORK/signonly-$alg-$when.time"
     m1=$(machine_ticks)
     # foreign % over the whole sign-only run (javac + warm-up + measurement): busy minus the JVM's own CPU
     jq -c --arg when "$when" --arg m0 "$m0" --arg m1 "$m1" --arg own "$(tail -1 "$WORK/signonly-$alg-$when.time")" --argjson tck "$CLK_TCK" '
@@ -398,7 +402,7 @@ TARGETS=$(jq -s --slurpfile sign "$WORK/signonly.jsonl" --slurpfile start "$WORK
     echo
     echo "## Sign-only ceiling"
     echo
-    echo "Build the same claims and header as AccessTokenMinter, sign and serialize, in one JVM, one thread per core, 8 s warm-up + 10 s measured (bench/SignOnly.java against nimbus-jose-jwt $NIMBUS_VERSION; RSA 2048, P-256; Ed25519 with the JDK's signer, as the server does)."
+    echo "Build the same claims and header as AccessTokenMinter, sign and serialize, in one JVM, one thread per core, 8 s warm-up + 10 s measured (bench/SignOnly.java against nimbus-jose-jwt $NIMBUS_VERSION; RSA 2048, P-256 and Ed25519 keys generated and signed by the server's own SigningAlgorithm and signers, Ed25519Signer included, from auth-server/target/classes)."
     echo "Measured twice per algorithm, right before its server starts and right after it stops, so the two bracket that algorithm's endpoint rows; the ceiling is their mean."
     echo
     echo "| algorithm | threads | tokens/s (mean) | before | after | CPU ms per token | foreign CPU % (max) |"

@@ -34,6 +34,8 @@ JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx192m -XX:+UseSerialGC -Xss512k -XX:ReservedCod
 PG_OPTS=${BENCH_PG:-"-h 127.0.0.1 -p 5432 -U postgres"}
 NIMBUS_VERSION=10.9.1
 NIMBUS_JAR="$HOME/.m2/repository/com/nimbusds/nimbus-jose-jwt/$NIMBUS_VERSION/nimbus-jose-jwt-$NIMBUS_VERSION.jar"
+# bench/SignOnly.java signs with the server's own classes (SigningAlgorithm, Ed25519Signer), left by the build.
+SIGN_CLASSPATH="$NIMBUS_JAR:$REPO/auth-server/target/classes"
 DB=keymint_bench_scale
 JAR=${BENCH_JAR:-"$REPO/auth-server/target/auth-server.jar"}
 URL="http://127.0.0.1:$PORT/oauth/token"
@@ -75,6 +77,8 @@ if [[ "${1:-}" != "--no-build" ]]; then
     (cd "$REPO" && ./mvnw -B -q package -DskipTests) >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
 fi
 [[ -f "$NIMBUS_JAR" ]] || "$REPO/mvnw" -B -q dependency:get -Dartifact="com.nimbusds:nimbus-jose-jwt:$NIMBUS_VERSION" -Dtransitive=false
+[[ -d "$REPO/auth-server/target/classes/dev/keymint/server/signing" ]] \
+    || { echo "missing auth-server/target/classes (the sign-only ceiling signs with them): run without --no-build" >&2; exit 1; }
 
 proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 postgres_ticks() {
@@ -86,11 +90,11 @@ machine_ticks() { awk '/^cpu /{busy=$2+$3+$4+$7+$8+$9; print busy, busy+$5+$6}' 
 status_kb() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status"; }
 metric() { curl -s "http://127.0.0.1:$MANAGEMENT_PORT/actuator/prometheus" | awk -v m="$1" '$1==m{print $2}'; }
 
-# sign_only: the in-process ceiling (bench/SignOnly.java, one thread per core), as bench/run.sh measures it.
+# sign_only: the in-process ceiling (bench/SignOnly.java with the server's signer, one thread per core), as bench/run.sh measures it.
 sign_only() {
     log "sign-only ceiling $ALG ($1)"
     # shellcheck disable=SC2086
-    java $JAVA_OPTS -cp "$NIMBUS_JAR" "$BENCH_DIR/SignOnly.java" "$ALG" 8 10 "$(nproc)" >>"$WORK/signonly.jsonl"
+    java $JAVA_OPTS -cp "$SIGN_CLASSPATH" "$BENCH_DIR/SignOnly.java" "$ALG" 8 10 "$(nproc)" >>"$WORK/signonly.jsonl"
 }
 
 # run_count KEYS: seed, start, first token, warm up, measure -> one JSON line in $WORK/rows.jsonl

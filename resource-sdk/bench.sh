@@ -7,9 +7,13 @@
 #                                     writes docs/sdk-verification.md (about 6 minutes)
 #   resource-sdk/bench.sh algorithms  sign and verify cost of RS256, ES256 and EdDSA; writes
 #                                     docs/signing-algorithms.md (about 2 minutes)
+#   resource-sdk/bench.sh json        the SDK's JSON reader against nimbus' JSONObjectUtils.parse on a token
+#                                     payload, parses/s and bytes per parse; writes docs/sdk-json-reader.md
+#                                     (about 1 minute)
 set -e
 cd "$(dirname "$0")/.."
 main=dev.keymint.sdk.bench.VerifyBenchmark
 [ "${1:-}" = algorithms ] && main=dev.keymint.sdk.bench.AlgorithmCostBenchmark
-# exec runs in resource-sdk/; the algorithms table is written relative to the repository root.
+[ "${1:-}" = json ] && main=dev.keymint.sdk.bench.JsonReaderBenchmark
+# exec runs in resource-sdk/; the tables are written relative to the repository root.
 exec ./mvnw -B -q -pl resource-sdk -Pbench test-compile exec:exec -Dbench.main="$main" -Dexec.workingdir="$(pwd)"

@@ -1,8 +1,9 @@
 package dev.keymint.sdk;
 
 import dev.keymint.sdk.TokenRejectedException.Reason;
+import dev.keymint.sdk.internal.AccessTokenClaims;
+import dev.keymint.sdk.internal.AccessTokenParser;
 import dev.keymint.sdk.internal.HttpFetcher;
-import dev.keymint.sdk.internal.JsonObjectReader;
 import dev.keymint.sdk.internal.JwksCache;
 import dev.keymint.sdk.internal.RateLimiter;
 import dev.keymint.sdk.internal.StatusListCache;
@@ -11,16 +12,11 @@ import dev.keymint.sdk.internal.UsageCounter;
 import dev.keymint.sdk.internal.Uris;
 import dev.keymint.sdk.internal.VerifierKey;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.EnumSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -56,17 +52,11 @@ import java.util.Set;
  */
 public final class TokenVerifier {
 
-    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
-    private static final int SCOPE_CACHE_SIZE = 1024;
-    private static final int HEADER_CACHE_SIZE = 64;
-
     private final String issuer;
-    private final String audience;
-    private final String organization;
     private final Set<SignatureAlgorithm> algorithms;
-    private final Duration clockSkew;
     private final Clock clock;
-    private final int maxTokenLength;
+    private final AccessTokenParser parser;
+    private final AccessTokenClaims claims;
     private final JwksCache keys;
     /** Null when status checks are off. */
     private final StatusListCache statusLists;
@@ -74,19 +64,13 @@ public final class TokenVerifier {
     private final RateLimiter rateLimiter;
     /** Null without a usage reporter. */
     private final UsageCounter usage;
-    private final ParseMemo<Scopes> scopeCache = new ParseMemo<>(SCOPE_CACHE_SIZE, Scopes::parse);
-    /** Every token one key signs has the same encoded header: a lookup instead of a decode and a JSON parse. */
-    private final ParseMemo<Map<String, Object>> headerCache = new ParseMemo<>(HEADER_CACHE_SIZE,
-            encoded -> json(encoded, 0, encoded.length(), "header"));
 
     private TokenVerifier(Builder b, JwksCache keys, StatusListCache statusLists) {
         this.issuer = b.issuer;
-        this.audience = b.audience;
-        this.organization = b.organization;
         this.algorithms = Collections.unmodifiableSet(EnumSet.copyOf(b.algorithms));
-        this.clockSkew = b.clockSkew;
         this.clock = b.clock;
-        this.maxTokenLength = b.maxTokenLength;
+        this.parser = new AccessTokenParser(algorithms, SignatureAlgorithm::fromJwsName, b.maxTokenLength);
+        this.claims = new AccessTokenClaims(b.issuer, b.audience, b.organization, b.clockSkew);
         this.keys = keys;
         this.statusLists = statusLists;
         this.rateLimiter = b.apiRateLimit ? new RateLimiter(b.maxRateLimitedKeys) : null;
@@ -122,224 +106,40 @@ public final class TokenVerifier {
      * @throws RateLimitedException   if the token's key exceeded its {@code api_requests_per_minute}
      */
     public VerifiedToken verify(String bearerHeaderOrToken) {
-        if (bearerHeaderOrToken == null) {
-            throw new TokenRejectedException(Reason.MALFORMED, "no token");
-        }
-        if (bearerHeaderOrToken.length() > maxTokenLength + 64) {
-            throw new TokenRejectedException(Reason.TOO_LARGE, "the token is longer than " + maxTokenLength + " characters");
-        }
-        String token = stripBearer(bearerHeaderOrToken);
-        int length = token.length();
-        if (length > maxTokenLength) {
-            throw new TokenRejectedException(Reason.TOO_LARGE, "the token is longer than " + maxTokenLength + " characters");
-        }
-        if (length == 0) {
-            throw new TokenRejectedException(Reason.MALFORMED, "no token");
-        }
-        int dot1 = -1;
-        int dot2 = -1;
-        for (int i = 0; i < length; i++) {
-            char c = token.charAt(i);
-            if (c == '.') {
-                if (dot1 < 0) {
-                    dot1 = i;
-                } else if (dot2 < 0) {
-                    dot2 = i;
-                } else {
-                    throw malformed("the token is not a compact JWS (too many parts)");
-                }
-            } else if (!isBase64Url(c)) {
-                throw malformed("the token contains a character outside base64url");
-            }
-        }
-        if (dot1 <= 0 || dot2 < 0 || dot2 == dot1 + 1 || dot2 == length - 1) {
-            throw malformed("the token is not a compact JWS (header.payload.signature)");
-        }
-
-        Map<String, Object> header = headerCache.get(token.substring(0, dot1));
-        SignatureAlgorithm algorithm = header.get("alg") instanceof String alg ? SignatureAlgorithm.fromJwsName(alg) : null;
-        if (algorithm == null || !algorithms.contains(algorithm)) {
-            throw new TokenRejectedException(Reason.UNSUPPORTED_ALGORITHM, "the token's alg is not accepted");
-        }
-        if (!isAccessTokenType(header.get("typ"))) {
-            throw new TokenRejectedException(Reason.WRONG_TYPE, "the token's typ is not at+jwt");
-        }
-        if (header.containsKey("crit")) {
-            throw malformed("the token has critical header parameters, none are supported");
-        }
-        Object kid = header.get("kid");
-        if (kid != null && !(kid instanceof String)) {
-            throw malformed("the token's kid is not a string");
-        }
-        VerifierKey key = keys.key((String) kid, algorithm);
-        byte[] signingInput = token.substring(0, dot2).getBytes(StandardCharsets.ISO_8859_1);
-        if (!key.verify(signingInput, token.substring(dot2 + 1))) {
+        AccessTokenParser.Parsed token = parser.parse(bearerHeaderOrToken);
+        VerifierKey key = keys.key(token.kid(), token.algorithm());
+        if (!key.verify(token.signingInput(), token.signature())) {
             throw new TokenRejectedException(Reason.BAD_SIGNATURE, "the token's signature is invalid");
         }
-        return claims(json(token, dot1 + 1, dot2, "payload"), algorithm, (String) kid);
-    }
-
-    private VerifiedToken claims(Map<String, Object> claims, SignatureAlgorithm algorithm, String kid) {
-        if (!issuer.equals(claims.get("iss"))) {
-            throw new TokenRejectedException(Reason.WRONG_ISSUER, "the token's issuer is not " + issuer);
-        }
         Instant now = clock.instant();
-        Instant expiresAt = time(claims, "exp", true);
-        if (!now.isBefore(expiresAt.plus(clockSkew))) {
-            throw new TokenRejectedException(Reason.EXPIRED, "the token expired at " + expiresAt);
-        }
-        Instant issuedAt = time(claims, "iat", true);
-        Instant notBefore = time(claims, "nbf", false);
-        Instant latestStart = now.plus(clockSkew);
-        if (issuedAt.isAfter(latestStart) || (notBefore != null && notBefore.isAfter(latestStart))) {
-            throw new TokenRejectedException(Reason.NOT_YET_VALID, "the token is not valid yet");
-        }
-        List<String> aud = audience(claims.get("aud"));
-        if (audience != null && !aud.contains(audience)) {
-            throw new TokenRejectedException(Reason.WRONG_AUDIENCE, "the token is not meant for " + audience);
-        }
-        String org = optionalString(claims, "org");
-        if (organization != null && !organization.equals(org)) {
-            throw new TokenRejectedException(Reason.WRONG_ORGANIZATION, "the token belongs to another organization");
-        }
-        Scopes scopes;
-        Object scope = claims.get("scope");
-        if (scope == null) {
-            scopes = Scopes.empty();
-        } else if (scope instanceof String s) {
-            try {
-                scopes = scopeCache.get(s);
-            } catch (InvalidScopeException e) {
-                throw malformed("the token's scope claim is invalid: " + e.getMessage());
-            }
-        } else {
-            throw malformed("the token's scope claim is not a string");
-        }
-        String subject = requiredString(claims, "sub");
-        String clientId = requiredString(claims, "client_id");
-        String team = optionalString(claims, "team");
-        String id = requiredString(claims, "jti");
+        AccessTokenClaims.Checked checked = claims.check(token.claims(), now);
         if (statusLists != null) {
-            statusLists.check(claims.get("status"), now); // the only check that may fetch (once per list)
+            statusLists.check(checked.all().get("status"), now); // the only check that may fetch (once per list)
         }
         long second = now.getEpochSecond();
         if (rateLimiter != null) {
-            admit(clientId, claims.get("api_requests_per_minute"), second); // last: only valid tokens use up the limit
+            // last: only valid tokens use up the limit
+            admit(checked.clientId(), AccessTokenClaims.requestsPerMinute(checked.all().get("api_requests_per_minute")),
+                    second);
         }
         if (usage != null) {
-            usage.allowed(clientId, second);
+            usage.allowed(checked.clientId(), second);
         }
-        return new VerifiedToken(algorithm, kid, subject, clientId, org, team, aud, scopes, issuedAt, expiresAt, id, claims,
-                usage);
+        return new VerifiedToken(token.algorithm(), token.kid(), checked, usage);
     }
 
-    private void admit(String clientId, Object limitClaim, long second) {
-        if (limitClaim == null) {
+    /** @param limit the token's {@code api_requests_per_minute}, 0 when it has none */
+    private void admit(String clientId, int limit, long second) {
+        if (limit == 0) {
             return;
         }
-        if (!(limitClaim instanceof Long limit) || limit < 1 || limit > 1_000_000) {
-            throw malformed("the token's api_requests_per_minute claim is not an integer between 1 and 1000000");
-        }
-        int wait = rateLimiter.acquire(clientId, limit.intValue(), second);
+        int wait = rateLimiter.acquire(clientId, limit, second);
         if (wait > 0) {
             if (usage != null) {
                 usage.refusedRate(clientId, second);
             }
-            throw new RateLimitedException(clientId, limit.intValue(), wait);
+            throw new RateLimitedException(clientId, limit, wait);
         }
-    }
-
-    private static Map<String, Object> json(String token, int from, int to, String part) {
-        byte[] bytes;
-        try {
-            bytes = BASE64URL.decode(token.substring(from, to));
-        } catch (IllegalArgumentException e) {
-            throw malformed("the token's " + part + " is not base64url-encoded JSON");
-        }
-        try {
-            return JsonObjectReader.parseObject(new String(bytes, StandardCharsets.UTF_8));
-        } catch (IllegalArgumentException e) {
-            throw malformed("the token's " + part + " is not valid JSON: " + e.getMessage());
-        }
-    }
-
-    private static boolean isAccessTokenType(Object typ) {
-        if (!(typ instanceof String t)) {
-            return false;
-        }
-        if (t.regionMatches(true, 0, "application/", 0, 12)) {
-            t = t.substring(12);
-        }
-        return t.equalsIgnoreCase("at+jwt");
-    }
-
-    private static Instant time(Map<String, Object> claims, String name, boolean required) {
-        Object value = claims.get(name);
-        if (value == null) {
-            if (required) {
-                throw malformed("the token has no " + name + " claim");
-            }
-            return null;
-        }
-        if (!(value instanceof Number n)) {
-            throw malformed("the token's " + name + " claim is not a number");
-        }
-        double seconds = n.doubleValue();
-        if (!(seconds >= 0 && seconds < 1e14)) {
-            throw malformed("the token's " + name + " claim is out of range");
-        }
-        return Instant.ofEpochSecond(n instanceof Long l ? l : (long) Math.floor(seconds));
-    }
-
-    private static List<String> audience(Object aud) {
-        if (aud instanceof String s) {
-            return List.of(s);
-        }
-        if (aud instanceof List<?> list && !list.isEmpty()) {
-            List<String> out = new ArrayList<>(list.size());
-            for (Object o : list) {
-                if (!(o instanceof String s)) {
-                    throw malformed("the token's aud claim is not a string or an array of strings");
-                }
-                out.add(s);
-            }
-            return Collections.unmodifiableList(out);
-        }
-        throw malformed("the token has no valid aud claim");
-    }
-
-    private static String requiredString(Map<String, Object> claims, String name) {
-        Object value = claims.get(name);
-        if (!(value instanceof String s) || s.isEmpty()) {
-            throw malformed("the token has no " + name + " claim");
-        }
-        return s;
-    }
-
-    private static String optionalString(Map<String, Object> claims, String name) {
-        Object value = claims.get(name);
-        if (value != null && !(value instanceof String)) {
-            throw malformed("the token's " + name + " claim is not a string");
-        }
-        return (String) value;
-    }
-
-    /** Scope claims repeat (one per API key), so parsed values are cached; bounded, cleared when full. */
-
-    private static String stripBearer(String value) {
-        String v = value.strip();
-        if (v.length() > 7 && v.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return v.substring(7).strip();
-        }
-        return v;
-    }
-
-    private static boolean isBase64Url(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-    }
-
-    private static TokenRejectedException malformed(String description) {
-        return new TokenRejectedException(Reason.MALFORMED, description);
     }
 
     /** @return the issuer this verifier accepts */
@@ -352,7 +152,10 @@ public final class TokenVerifier {
         return algorithms;
     }
 
-    /** @return how many HTTP fetches (metadata and JWKS) this verifier has attempted; for metrics and tests */
+    /**
+     * @return how many metadata and JWKS fetches this verifier has attempted, e.g. for a gauge: after
+     *         the first verification it grows only with key rotations, unknown {@code kid}s and outages
+     */
     public long fetchCount() {
         return keys.fetchCount();
     }

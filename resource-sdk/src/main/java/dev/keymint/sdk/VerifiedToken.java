@@ -1,5 +1,6 @@
 package dev.keymint.sdk;
 
+import dev.keymint.sdk.internal.AccessTokenClaims;
 import dev.keymint.sdk.internal.UsageCounter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -49,18 +50,17 @@ public final class VerifiedToken {
     @SuppressWarnings("unused") // through SCOPE_REFUSED
     private volatile boolean scopeRefused;
 
-    VerifiedToken(SignatureAlgorithm algorithm, String keyId, String subject, String clientId, String organization, String team, List<String> audience,
-                  Scopes scopes, Instant issuedAt, Instant expiresAt, String id, Map<String, Object> claims, UsageCounter usage) {
-        this.subject = subject;
-        this.clientId = clientId;
-        this.organization = organization;
-        this.team = team;
-        this.audience = audience;
-        this.scopes = scopes;
-        this.issuedAt = issuedAt;
-        this.expiresAt = expiresAt;
-        this.id = id;
-        this.claims = claims;
+    VerifiedToken(SignatureAlgorithm algorithm, String keyId, AccessTokenClaims.Checked checked, UsageCounter usage) {
+        this.subject = checked.subject();
+        this.clientId = checked.clientId();
+        this.organization = checked.organization();
+        this.team = checked.team();
+        this.audience = checked.audience();
+        this.scopes = checked.scopes();
+        this.issuedAt = checked.issuedAt();
+        this.expiresAt = checked.expiresAt();
+        this.id = checked.id();
+        this.claims = checked.all();
         this.algorithm = algorithm;
         this.keyId = keyId;
         this.usage = usage;

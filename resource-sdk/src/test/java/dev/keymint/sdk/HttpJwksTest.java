@@ -100,12 +100,4 @@ class HttpJwksTest {
                 e -> assertThat(e.reason()).isEqualTo(Reason.JWKS_UNAVAILABLE));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
     }
-
-    @Test
-    void maxAgeHeaderWhenParsedThenUsed() {
-        assertThat(dev.keymint.sdk.internal.HttpFetcher.maxAge("public, max-age=300")).contains(Duration.ofSeconds(300));
-        assertThat(dev.keymint.sdk.internal.HttpFetcher.maxAge("no-store")).contains(Duration.ZERO);
-        assertThat(dev.keymint.sdk.internal.HttpFetcher.maxAge("max-age=abc")).isEmpty();
-        assertThat(dev.keymint.sdk.internal.HttpFetcher.maxAge(null)).isEmpty();
-    }
 }

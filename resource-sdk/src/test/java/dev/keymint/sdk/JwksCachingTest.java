@@ -63,8 +63,13 @@ class JwksCachingTest {
     }
 
     @Test
-    void discoveryWhenIssuerHasPathThenWellKnownInsertedBeforePath() {
-        assertThat(dev.keymint.sdk.internal.JwksCache.metadataUris("https://a.example/tenant1")).containsExactly(
+    void discoveryWhenIssuerHasPathThenWellKnownInsertedBeforePathThenAppended() {
+        TokenVerifier verifier = TokenVerifier.forIssuer("https://a.example/tenant1/").fetcher(fetcher).clock(clock).build();
+
+        assertThatThrownBy(() -> verifier.verify(token(clock).claim("iss", "https://a.example/tenant1/").build()))
+                .isInstanceOfSatisfying(TokenRejectedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(Reason.JWKS_UNAVAILABLE));
+        assertThat(fetcher.fetched).containsExactly(
                 URI.create("https://a.example/.well-known/oauth-authorization-server/tenant1"),
                 URI.create("https://a.example/tenant1/.well-known/oauth-authorization-server"));
     }

@@ -1,6 +1,7 @@
 package dev.keymint.server.admin;
 
 import dev.keymint.server.keys.KeyChangeNotConfirmedException;
+import dev.keymint.server.keys.KeyRefusedException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.slf4j.Logger;
@@ -41,6 +42,20 @@ final class AdminExceptionHandler extends ResponseEntityExceptionHandler {
                     AdminSecurityConfiguration.insufficientScope(body.getDetail(), problem.requiredScope()));
         }
         return response.body(body);
+    }
+
+    /** The keys package's refusals, answered as the admin API's problems. */
+    @ExceptionHandler(KeyRefusedException.class)
+    ResponseEntity<ProblemDetail> keyRefused(KeyRefusedException e, HttpServletRequest request) {
+        AdminProblem problem = switch (e.reason()) {
+            case NOT_FOUND -> AdminProblem.notFound("The key");
+            case CONFLICT -> e.lastUsedAt() == null ? AdminProblem.conflict(e.getMessage())
+                    : AdminProblem.conflict(e.getMessage()).with("last_used_at", e.lastUsedAt().toString());
+            case FORBIDDEN -> AdminProblem.forbidden(e.getMessage());
+            case SCOPES_NOT_HELD -> AdminProblem.insufficientScope(e.getMessage(), e.scopesNotHeld())
+                    .with("scopes_not_held", e.scopesNotHeld());
+        };
+        return problem(problem, request);
     }
 
     /**

@@ -1,21 +1,40 @@
 package dev.keymint.server.admin;
 
+import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.keys.KeyActor;
+import dev.keymint.server.keys.KeyAuditTrail;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
 
-/** Appends to and reads {@code audit_events}; the table refuses updates and deletes. */
+/**
+ * Appends to and reads {@code audit_events}; the table refuses updates and deletes. A key's state
+ * before and after a change is recorded as the admin API shows the key.
+ */
 @Repository
-class JdbcAuditRepository {
+class JdbcAuditRepository implements KeyAuditTrail {
 
     private final JdbcClient jdbc;
+    private final JsonMapper json;
+    private final Clock clock;
 
-    JdbcAuditRepository(JdbcClient jdbc) {
+    JdbcAuditRepository(JdbcClient jdbc, JsonMapper json, Clock clock) {
         this.jdbc = jdbc;
+        this.json = json;
+        this.clock = clock;
     }
 
-    void append(AdminCaller actor, String action, String target, String beforeJson, String afterJson) {
+    @Override
+    public void keyChanged(KeyActor actor, String action, String keyId, ApiKey before, ApiKey after) {
+        append(actor, action, keyId, asJson(before), asJson(after));
+    }
+
+    void append(KeyActor actor, String action, String target, String beforeJson, String afterJson) {
         int inserted = jdbc.sql("""
                         insert into audit_events (organization_id, actor_key_id, action, target, client_address, before, after)
                         values (:organizationId, :actor, :action, :target, :address, cast(:before as jsonb), cast(:after as jsonb))
@@ -31,6 +50,16 @@ class JdbcAuditRepository {
         if (inserted != 1) {
             throw new IllegalStateException("Appending an audit event changed " + inserted + " rows");
         }
+    }
+
+    private String asJson(ApiKey key) {
+        if (key == null) {
+            return null;
+        }
+        Map<String, Object> view = new LinkedHashMap<>(KeyViews.view(key, clock.instant()));
+        view.remove("last_used_at");
+        view.remove("over_budget"); // follows the clock and reports, not the admin: not part of a change
+        return json.writeValueAsString(view);
     }
 
     /** Newest first, ids below {@code beforeId} (null for the first page). */

@@ -2,11 +2,16 @@ package dev.keymint.server.admin;
 
 import dev.keymint.sdk.Scope;
 import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.keys.ApiKeyFormat;
 import dev.keymint.server.keys.ApiRequestLimits;
 import dev.keymint.server.keys.Budget;
-import dev.keymint.server.keys.JdbcApiKeyRepository.ListFilter;
-import dev.keymint.server.keys.JdbcApiKeyRepository.Position;
+import dev.keymint.server.keys.CreatedKey;
+import dev.keymint.server.keys.KeyAdministration;
+import dev.keymint.server.keys.KeyChange;
+import dev.keymint.server.keys.ListFilter;
+import dev.keymint.server.keys.ListPosition;
 import dev.keymint.server.keys.KeyStatus;
+import dev.keymint.server.keys.NewKey;
 import dev.keymint.server.keys.Quota;
 import dev.keymint.server.network.CidrRange;
 import jakarta.servlet.http.HttpServletRequest;
@@ -73,11 +78,13 @@ class KeysController {
         List<CidrRange> cidrs = body.cidrs("allowed_cidrs");
         Long rate = body.integer("rate_limit_per_minute", 1, 1_000_000);
         Quota quota = body.quota("quota");
-        ApiRequestLimits apiLimits = apiLimitsChange(body).applyTo(ApiRequestLimits.NONE);
+        Long apiPerMinute = body.integer("api_requests_per_minute", 1, ApiRequestLimits.MAX_PER_MINUTE);
+        ApiRequestLimits apiLimits = new ApiRequestLimits(apiPerMinute == null ? null : apiPerMinute.intValue(),
+                body.budget("request_budget", Budget.MAX_REQUESTS), body.budget("cost_budget", Budget.MAX_COST));
         String team = body.text("team", false);
         String owner = body.text("owner", false);
         body.done();
-        KeyAdministration.CreatedKey created = keys.create(caller, new KeyAdministration.NewKey(name, scopes, expiresAt,
+        CreatedKey created = keys.create(caller, new NewKey(name, scopes, expiresAt,
                 cidrs, rate == null ? null : rate.intValue(), quota, apiLimits, team, owner));
         Map<String, Object> response = new LinkedHashMap<>(KeyViews.view(created.key(), now));
         response.put("api_key", created.apiKey());
@@ -99,7 +106,7 @@ class KeysController {
             throw AdminProblem.badRequest("name must be 1-200 characters");
         }
         int pageSize = pageSize(limit);
-        Position after = cursor == null ? null : decodeCursor(cursor);
+        ListPosition after = cursor == null ? null : decodeCursor(cursor);
         List<ApiKey> page = keys.list(caller, filter, name, after, pageSize + 1);
         Instant now = clock.instant();
         Map<String, Object> response = new LinkedHashMap<>();
@@ -128,30 +135,50 @@ class KeysController {
         List<CidrRange> cidrs = body.cidrs("allowed_cidrs");
         Long rate = body.integer("rate_limit_per_minute", 1, 1_000_000);
         Quota quota = body.quota("quota");
-        ApiLimitsChange apiLimits = apiLimitsChange(body);
+        Long apiPerMinute = body.integer("api_requests_per_minute", 1, ApiRequestLimits.MAX_PER_MINUTE);
+        Budget requestBudget = body.budget("request_budget", Budget.MAX_REQUESTS);
+        Budget costBudget = body.budget("cost_budget", Budget.MAX_COST);
         String team = body.text("team", false);
         String owner = body.text("owner", false);
         if (body.has("team") && caller.team() != null) {
             body.error("team", "a token of a team cannot move keys between teams");
         }
         body.done();
-        ApiKey updated = keys.update(caller, id, key -> new ApiKey(key.id(), key.organizationId(),
-                key.organizationSlug(),
-                name != null ? name : key.name(),
-                key.secretDigest(),
-                scopes != null ? scopes.stream().map(Scope::toString).toList() : key.scopes(),
-                key.status(),
-                body.has("team") ? team : key.team(),
-                body.has("owner") ? owner : key.owner(),
-                body.has("expires_at") ? expiresAt : key.expiresAt(),
-                key.createdAt(), key.lastUsedAt(),
-                body.has("allowed_cidrs") ? cidrs : key.allowedCidrs(),
-                body.has("rate_limit_per_minute") ? (rate == null ? null : rate.intValue()) : key.rateLimitPerMinute(),
-                body.has("quota") ? quota : key.quota(),
-                key.revokedAt(), key.statusIndex(),
-                apiLimits.applyTo(key.apiLimits()),
-                key.overBudgetUntil()));
-        return KeyViews.view(updated, now);
+        KeyChange.Builder change = KeyChange.builder();
+        if (name != null) {
+            change.name(name);
+        }
+        if (scopes != null) {
+            change.scopes(scopes);
+        }
+        if (body.has("team")) {
+            change.team(team);
+        }
+        if (body.has("owner")) {
+            change.owner(owner);
+        }
+        if (body.has("expires_at")) {
+            change.expiresAt(expiresAt);
+        }
+        if (body.has("allowed_cidrs")) {
+            change.allowedCidrs(cidrs);
+        }
+        if (body.has("rate_limit_per_minute")) {
+            change.rateLimitPerMinute(rate == null ? null : rate.intValue());
+        }
+        if (body.has("quota")) {
+            change.quota(quota);
+        }
+        if (body.has("api_requests_per_minute")) {
+            change.apiRequestsPerMinute(apiPerMinute == null ? null : apiPerMinute.intValue());
+        }
+        if (body.has("request_budget")) {
+            change.requestBudget(requestBudget);
+        }
+        if (body.has("cost_budget")) {
+            change.costBudget(costBudget);
+        }
+        return KeyViews.view(keys.update(caller, id, change.build()), now);
     }
 
     @PostMapping("/{id}/disable")
@@ -177,24 +204,6 @@ class KeysController {
         }
         keys.delete(callers.current(request), id, "true".equals(confirm));
         return ResponseEntity.noContent().build();
-    }
-
-    /** The API request limit fields of a body, validated; errors go to the body. */
-    private static ApiLimitsChange apiLimitsChange(JsonBody body) {
-        Long perMinute = body.integer("api_requests_per_minute", 1, ApiRequestLimits.MAX_PER_MINUTE);
-        return new ApiLimitsChange(body, perMinute == null ? null : perMinute.intValue(),
-                body.budget("request_budget", Budget.MAX_REQUESTS), body.budget("cost_budget", Budget.MAX_COST));
-    }
-
-    /** The limits a body sets: a field it leaves out keeps its current value, null removes the limit. */
-    private record ApiLimitsChange(JsonBody body, Integer perMinute, Budget requestBudget, Budget costBudget) {
-
-        ApiRequestLimits applyTo(ApiRequestLimits current) {
-            return new ApiRequestLimits(
-                    body.has("api_requests_per_minute") ? perMinute : current.requestsPerMinute(),
-                    body.has("request_budget") ? requestBudget : current.requestBudget(),
-                    body.has("cost_budget") ? costBudget : current.costBudget());
-        }
     }
 
     private static ListFilter filter(String status) {
@@ -224,7 +233,7 @@ class KeysController {
                 .encodeToString((micros + ":" + last.id()).getBytes(StandardCharsets.US_ASCII));
     }
 
-    private static Position decodeCursor(String cursor) {
+    private static ListPosition decodeCursor(String cursor) {
         try {
             if (cursor.length() > 100) {
                 throw new IllegalArgumentException();
@@ -233,14 +242,14 @@ class KeysController {
             int colon = text.indexOf(':');
             long micros = Long.parseLong(text.substring(0, colon));
             String id = text.substring(colon + 1);
-            if (!KeyAdministration.KEY_ID.matcher(id).matches()) {
+            if (!ApiKeyFormat.isPublicId(id)) {
                 throw new IllegalArgumentException();
             }
             Instant createdAt = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);
             if (!AdminInstants.accepted(createdAt)) {
                 throw new IllegalArgumentException();
             }
-            return new Position(createdAt, id);
+            return new ListPosition(createdAt, id);
         } catch (RuntimeException e) {
             throw AdminProblem.badRequest("cursor is not one this API returned");
         }

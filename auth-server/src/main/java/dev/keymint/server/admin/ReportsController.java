@@ -1,6 +1,7 @@
 package dev.keymint.server.admin;
 
 import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.keys.KeyAdministration;
 import dev.keymint.server.keys.LastUsedRecorder;
 import dev.keymint.server.organizations.JdbcOrganizationRepository;
 import dev.keymint.server.organizations.JdbcOrganizationRepository.OrganizationSummary;

@@ -10,11 +10,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.ObjectProvider;
 
 /**
  * Whether this instance can reach PostgreSQL, as a circuit breaker: while it cannot, every request
@@ -29,14 +27,14 @@ import org.springframework.beans.factory.ObjectProvider;
  * taken for an outage, since the probe gets through.
  *
  * <p>The breaker only ever refuses sooner: it never lets the key cache answer from memory. That is
- * decided by the cache's lease alone ({@code ApiKeyCache}), which an outage ends within the lease.
+ * decided by the cache's lease alone ({@code keys.cache}), which an outage ends within the lease.
  */
 public final class DatabaseAvailability implements DisposableBean {
 
     static final long PROBE_INTERVAL_MILLIS = 1000;
     private static final Logger log = LoggerFactory.getLogger(DatabaseAvailability.class);
 
-    private final ObjectProvider<DataSource> dataSource;
+    private final DirectConnections connections;
     private final int probeTimeoutMillis;
     private final Clock clock;
     private final AtomicBoolean probing = new AtomicBoolean();
@@ -50,8 +48,8 @@ public final class DatabaseAvailability implements DisposableBean {
     private long reachedAtNanos = System.nanoTime();
 
     /** @param probeTimeoutMillis how long a probe may take to connect: the pool's connection timeout */
-    DatabaseAvailability(ObjectProvider<DataSource> dataSource, int probeTimeoutMillis, Clock clock) {
-        this.dataSource = dataSource;
+    DatabaseAvailability(DirectConnections connections, int probeTimeoutMillis, Clock clock) {
+        this.connections = connections;
         this.probeTimeoutMillis = probeTimeoutMillis;
         this.clock = clock;
     }
@@ -127,7 +125,7 @@ public final class DatabaseAvailability implements DisposableBean {
     }
 
     private Optional<String> probe() {
-        try (Connection connection = DirectConnections.open(dataSource.getObject(), "keymint availability probe",
+        try (Connection connection = connections.open("keymint availability probe",
                 probeTimeoutMillis)) {
             return connection.isValid(Math.max(1, probeTimeoutMillis / 1000))
                     ? Optional.empty() : Optional.of("the connection did not answer");

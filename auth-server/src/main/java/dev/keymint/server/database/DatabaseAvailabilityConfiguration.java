@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import java.time.Clock;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.health.contributor.Health;
@@ -20,10 +21,16 @@ import org.springframework.context.annotation.Configuration;
 class DatabaseAvailabilityConfiguration {
 
     @Bean
-    DatabaseAvailability databaseAvailability(ObjectProvider<DataSource> dataSource,
+    DatabaseAvailability databaseAvailability(DirectConnections connections,
                                               @Value("${spring.datasource.hikari.connection-timeout:30000}") int timeoutMillis,
                                               Clock clock) {
-        return new DatabaseAvailability(dataSource, timeoutMillis, clock);
+        return new DatabaseAvailability(connections, timeoutMillis, clock);
+    }
+
+    /** For the probe and the key-change listener: connections that neither wait for the pool nor hold one of it. */
+    @Bean
+    DirectConnections directConnections(JdbcConnectionDetails details) {
+        return new DirectConnections(details);
     }
 
     @Bean

@@ -1,69 +1,56 @@
 package dev.keymint.server.database;
 
-import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Properties;
-import javax.sql.DataSource;
-import org.springframework.jdbc.datasource.DelegatingDataSource;
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 /**
- * Connections opened beside the pool, as the pool would open them, for work that must neither wait
- * in the pool's queue nor hold one of its connections: the key-change listener keeps its connection
- * for good, and the availability probe must learn within seconds whether PostgreSQL answers at all,
- * even while the pool refuses requests. Named so operators can find them in {@code pg_stat_activity}.
+ * Connections opened beside the pool, to the database the pool connects to, for work that must
+ * neither wait in the pool's queue nor hold one of its connections: the key-change listener keeps
+ * its connection for good, and the availability probe must learn within seconds whether PostgreSQL
+ * answers at all, even while the pool refuses requests. Built from the same connection details the
+ * pool is built from (Spring Boot's {@code spring.datasource.*}, or the embedded database), never
+ * from the pool itself. Named so operators can find them in {@code pg_stat_activity}.
  */
 public final class DirectConnections {
 
-    private DirectConnections() {
+    private final String url;
+    private final String username;
+    private final String password;
+
+    DirectConnections(JdbcConnectionDetails details) {
+        this.url = details.getJdbcUrl();
+        this.username = details.getUsername();
+        this.password = details.getPassword();
     }
 
     /**
-     * A new connection outside the pool when the pool says how to open one, else one from the data
-     * source itself (never refused by {@link FailFastDataSource}).
+     * A new connection of the caller's own, which it must close.
      *
-     * @param timeoutMillis how long connecting may take (rounded to whole seconds, at least one)
+     * @param applicationName what {@code pg_stat_activity} shows for it
+     * @param timeoutMillis   how long connecting may take (rounded to whole seconds, at least one)
      */
-    public static Connection open(DataSource dataSource, String applicationName, int timeoutMillis) throws SQLException {
-        DataSource pooled = dataSource instanceof DelegatingDataSource delegating ? delegating.getTargetDataSource() : dataSource;
-        if (pooled == null || !pooled.isWrapperFor(HikariDataSource.class)) {
-            return (pooled == null ? dataSource : pooled).getConnection();
-        }
-        HikariDataSource pool = pooled.unwrap(HikariDataSource.class);
-        if (pool.getJdbcUrl() == null) {
-            return pooled.getConnection();
-        }
+    public Connection open(String applicationName, int timeoutMillis) throws SQLException {
         Properties properties = new Properties();
-        properties.putAll(pool.getDataSourceProperties());
-        putIfNotNull(properties, "user", pool.getUsername());
-        putIfNotNull(properties, "password", pool.getPassword());
-        putIfNotNull(properties, "currentSchema", pool.getSchema());
+        if (username != null) {
+            properties.setProperty("user", username);
+        }
+        if (password != null) {
+            properties.setProperty("password", password);
+        }
         properties.setProperty("ApplicationName", applicationName);
         String timeoutSeconds = String.valueOf(Math.max(1, timeoutMillis / 1000));
-        properties.putIfAbsent("connectTimeout", timeoutSeconds);
-        properties.putIfAbsent("loginTimeout", timeoutSeconds);
-        properties.putIfAbsent("tcpKeepAlive", "true");
-        Connection opened = DriverManager.getConnection(pool.getJdbcUrl(), properties);
-        if (pool.getConnectionInitSql() != null) {
-            try (Statement statement = opened.createStatement()) {
-                statement.execute(pool.getConnectionInitSql());
-            } catch (SQLException e) {
-                try {
-                    opened.close();
-                } catch (SQLException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-                throw e;
-            }
-        }
-        return opened;
+        properties.setProperty("connectTimeout", timeoutSeconds);
+        properties.setProperty("loginTimeout", timeoutSeconds);
+        // A silent network cut must end in an error, not a connection waiting forever.
+        properties.setProperty("tcpKeepAlive", "true");
+        return DriverManager.getConnection(url, properties);
     }
 
-    private static void putIfNotNull(Properties properties, String name, String value) {
-        if (value != null) {
-            properties.setProperty(name, value);
-        }
+    @Override
+    public String toString() {
+        return "DirectConnections[" + url + "]";
     }
 }

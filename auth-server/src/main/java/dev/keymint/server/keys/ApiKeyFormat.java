@@ -74,6 +74,19 @@ public final class ApiKeyFormat {
         return Optional.of(candidate.substring(PREFIX.length(), separator));
     }
 
+    /** Whether the text has the shape of a key's public id (the client_id): says nothing of whether such a key exists. */
+    public static boolean isPublicId(String candidate) {
+        if (candidate == null || candidate.length() != ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < ID_LENGTH; i++) {
+            if (!isBase62(candidate.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** What the database stores in place of the key. */
     public static byte[] digest(String apiKey) {
         try {

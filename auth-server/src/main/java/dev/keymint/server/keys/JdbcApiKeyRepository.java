@@ -60,7 +60,7 @@ public class JdbcApiKeyRepository {
     }
 
     /** Marks keys over budget until the given times; the change is announced to every instance. */
-    public void setOverBudgetUntil(Map<String, Instant> untilById) {
+    void setOverBudgetUntil(Map<String, Instant> untilById) {
         if (untilById.isEmpty()) {
             return;
         }
@@ -78,7 +78,7 @@ public class JdbcApiKeyRepository {
     }
 
     /** A key of this organization (and team, when not null), locked for update when asked. */
-    public Optional<ApiKey> findInOrganization(long organizationId, String team, String id, boolean forUpdate) {
+    Optional<ApiKey> findInOrganization(long organizationId, String team, String id, boolean forUpdate) {
         return jdbc.sql(SELECT_KEY + """
                          where k.id = :id and k.organization_id = :organizationId
                            and (cast(:team as text) is null or k.team = :team)
@@ -94,8 +94,8 @@ public class JdbcApiKeyRepository {
      * One page of an organization's keys, newest first, after the keyset position {@code after}
      * (null for the first page).
      */
-    public List<ApiKey> list(long organizationId, String team, ListFilter filter, String nameContains,
-                             Position after, int limit) {
+    List<ApiKey> list(long organizationId, String team, ListFilter filter, String nameContains,
+                      ListPosition after, int limit) {
         String status = switch (filter) {
             case ACTIVE -> " and k.status = 'active' and (k.expires_at is null or k.expires_at > now())";
             case DISABLED -> " and k.status = 'disabled'";
@@ -123,7 +123,7 @@ public class JdbcApiKeyRepository {
                 .list();
     }
 
-    public void insert(NewKeyRow key) {
+    void insert(NewKeyRow key) {
         int inserted = jdbc.sql("""
                         insert into api_keys (id, organization_id, name, secret_hash, scopes, team, owner, expires_at,
                                               allowed_cidrs, rate_limit_per_minute, quota_limit, quota_period,
@@ -152,8 +152,8 @@ public class JdbcApiKeyRepository {
         }
     }
 
-    /** Writes the editable columns of a key (name, scopes, CIDRs, expiry, limits, team, owner). */
-    public void update(ApiKey key) {
+    /** Writes the editable columns of a key (name, scopes, CIDRs, expiry, limits, team, owner) and its over-budget time. */
+    void update(ApiKey key, Instant overBudgetUntil) {
         int updated = jdbc.sql("""
                         update api_keys
                            set name = :name, scopes = :scopes, allowed_cidrs = cast(:cidrs as cidr[]),
@@ -177,13 +177,13 @@ public class JdbcApiKeyRepository {
                 .param("team", key.team())
                 .param("owner", key.owner())
                 .params(apiLimitParams(key.apiLimits()))
-                .param("overBudgetUntil", timestamp(key.overBudgetUntil()))
+                .param("overBudgetUntil", timestamp(overBudgetUntil))
                 .update();
         requireOne(updated, key.id());
     }
 
     /** Sets the stored status; revoking also stamps {@code revoked_at}. Never called to leave revoked. */
-    public void setStatus(long organizationId, String id, KeyStatus status) {
+    void setStatus(long organizationId, String id, KeyStatus status) {
         int updated = jdbc.sql("""
                         update api_keys
                            set status = :status,
@@ -197,7 +197,7 @@ public class JdbcApiKeyRepository {
         requireOne(updated, id);
     }
 
-    public void delete(long organizationId, String id) {
+    void delete(long organizationId, String id) {
         int deleted = jdbc.sql("delete from api_keys where id = :id and organization_id = :organizationId")
                 .param("id", id)
                 .param("organizationId", organizationId)
@@ -206,7 +206,7 @@ public class JdbcApiKeyRepository {
     }
 
     /** Applies a batch of last-used times in one statement; never moves a time backwards. */
-    public void recordLastUsed(Map<String, Instant> lastUsedById) {
+    void recordLastUsed(Map<String, Instant> lastUsedById) {
         if (lastUsedById.isEmpty()) {
             return;
         }
@@ -296,25 +296,13 @@ public class JdbcApiKeyRepository {
         return timestamp == null ? null : timestamp.toInstant();
     }
 
-    /** Which keys a listing shows; {@code expired} is derived from the expiry, as at the token endpoint. */
-    public enum ListFilter { ACTIVE, DISABLED, EXPIRED, REVOKED, ALL }
-
-    /** A keyset position: the last key of the previous page. */
-    public record Position(Instant createdAt, String id) {
-    }
-
     /** The columns of a new key; status starts active. */
-    public record NewKeyRow(String id, long organizationId, String name, byte[] secretDigest, List<String> scopes,
+    record NewKeyRow(String id, long organizationId, String name, byte[] secretDigest, List<String> scopes,
                             String team, String owner, Instant expiresAt, List<CidrRange> allowedCidrs,
                             Integer rateLimitPerMinute, Quota quota, ApiRequestLimits apiLimits) {
 
-        public NewKeyRow {
+        NewKeyRow {
             apiLimits = apiLimits == null ? ApiRequestLimits.NONE : apiLimits;
-        }
-
-        public NewKeyRow(String id, long organizationId, String name, byte[] secretDigest, List<String> scopes,
-                         String team, String owner, Instant expiresAt) {
-            this(id, organizationId, name, secretDigest, scopes, team, owner, expiresAt, List.of(), null, null, null);
         }
     }
 }

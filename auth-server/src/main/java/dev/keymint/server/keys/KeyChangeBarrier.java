@@ -1,113 +1,17 @@
 package dev.keymint.server.keys;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.Duration;
-import java.time.OffsetDateTime;
-import javax.sql.DataSource;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
-
 /**
- * Makes an admin change to a key hold until every instance's token path sees it: after the change
- * commits, waits until no instance in {@code key_cache_instances} holds a live lease without having
- * confirmed past the commit ({@link KeyChangeListener}). An instance that has stopped confirming is
- * waited out: once its lease has ended (by the database's clock, whatever lease that instance was
- * configured with) it no longer answers from memory. It also announces {@value #SYNC} so listeners
- * confirm at once instead of at their next heartbeat: with every instance well, the wait is a few
- * milliseconds.
- *
- * <p>Leases and confirmations are both stamped with the database's {@code now()}, so instance clocks
- * do not matter; a step of the database's own clock shortens or lengthens the wait by that step.
+ * Makes a change to a key hold until every instance's token path sees it, so that a disabled,
+ * revoked, edited or over-budget key is refused by the very next token request anywhere. The key
+ * cache's coherence protocol implements it (see {@code dev.keymint.server.keys.cache}).
  */
-public final class KeyChangeBarrier {
-
-    /** Payload that asks listeners to confirm now; names no key. */
-    static final String SYNC = "sync";
-
-    private static final long FIRST_POLL_MILLIS = 1;
-    private static final long LAST_POLL_MILLIS = 20;
-
-    private final DataSource dataSource;
-    private final Duration longestWait;
-
-    public KeyChangeBarrier(DataSource dataSource, KeyCacheProperties properties) {
-        this.dataSource = dataSource;
-        // Enough to wait out a lease granted just before the change, with room for instances
-        // configured with a longer one; beyond that the caller is told, not kept waiting.
-        this.longestWait = max(properties.lease().multipliedBy(2).plus(properties.heartbeat()), Duration.ofSeconds(10));
-    }
+public interface KeyChangeBarrier {
 
     /**
-     * Waits as described once the current transaction has committed, or at once when there is
-     * none; nothing happens when the transaction rolls back.
+     * Waits once the current transaction has committed, or at once when there is none; nothing
+     * happens when the transaction rolls back.
      *
      * @throws KeyChangeNotConfirmedException (after the commit) when the wait could not be completed
      */
-    public void awaitAfterCommit() {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    await();
-                }
-            });
-        } else {
-            await();
-        }
-    }
-
-    /** On a connection of its own: the committed transaction's connection is still bound to the thread. */
-    private void await() {
-        long deadline = System.nanoTime() + longestWait.toNanos();
-        long pollMillis = FIRST_POLL_MILLIS;
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(true);
-            OffsetDateTime afterCommit = askListenersToConfirm(connection);
-            while (unconfirmedInstances(connection, afterCommit) > 0) {
-                if (System.nanoTime() - deadline > 0) {
-                    throw new KeyChangeNotConfirmedException("The change is saved, but an instance has neither confirmed it "
-                            + "nor let its lease end within " + longestWait.toSeconds() + " s");
-                }
-                Thread.sleep(pollMillis);
-                pollMillis = Math.min(pollMillis * 2, LAST_POLL_MILLIS);
-            }
-        } catch (SQLException e) {
-            throw new KeyChangeNotConfirmedException("The change is saved, but the database could not be asked whether "
-                    + "every instance has seen it");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new KeyChangeNotConfirmedException("The change is saved; waiting for every instance to confirm it was interrupted");
-        }
-    }
-
-    private static OffsetDateTime askListenersToConfirm(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("select now() from pg_notify(?, ?)")) {
-            statement.setString(1, KeyChangeListener.CHANNEL);
-            statement.setString(2, SYNC);
-            try (ResultSet result = statement.executeQuery()) {
-                result.next();
-                return result.getObject(1, OffsetDateTime.class);
-            }
-        }
-    }
-
-    private static long unconfirmedInstances(Connection connection, OffsetDateTime afterCommit) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("""
-                select count(*) from key_cache_instances
-                 where lease_until > now() and confirmed_through < ?
-                """)) {
-            statement.setObject(1, afterCommit);
-            try (ResultSet result = statement.executeQuery()) {
-                result.next();
-                return result.getLong(1);
-            }
-        }
-    }
-
-    private static Duration max(Duration a, Duration b) {
-        return a.compareTo(b) >= 0 ? a : b;
-    }
+    void awaitAfterCommit();
 }

@@ -8,7 +8,7 @@ package dev.keymint.server.keys;
  */
 public final class KeyChangeNotConfirmedException extends RuntimeException {
 
-    KeyChangeNotConfirmedException(String message) {
+    public KeyChangeNotConfirmedException(String message) {
         super(message);
     }
 }

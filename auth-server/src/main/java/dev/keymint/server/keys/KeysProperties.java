@@ -6,7 +6,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * API key settings ({@code KEYMINT_KEYS_LAST_USED_FLUSH_INTERVAL}); the key cache has its own,
- * {@link KeyCacheProperties}.
+ * {@link dev.keymint.server.keys.cache.KeyCacheProperties}.
  *
  * @param lastUsedFlushInterval how often the keys' last-used times, kept in memory by the token path, are
  *                              written to PostgreSQL; a killed process loses at most this much of them

@@ -54,4 +54,12 @@ public class LastUsedRecorder implements SchedulingConfigurer {
             log.warn("Could not record last-used times for {} keys; will retry: {}", batch.size(), e.getMessage());
         }
     }
+
+    /**
+     * Writes last-used times now, in the caller's transaction (a usage report is booked whole or not
+     * at all); never moves a time backwards.
+     */
+    public void write(Map<String, Instant> lastUsedById) {
+        keys.recordLastUsed(lastUsedById);
+    }
 }

@@ -2,10 +2,10 @@ package dev.keymint.server.organizations;
 
 import dev.keymint.sdk.Scope;
 import dev.keymint.sdk.Scopes;
-import dev.keymint.server.keys.ApiKeyFormat;
-import dev.keymint.server.keys.ApiKeyFormat.NewApiKey;
-import dev.keymint.server.keys.JdbcApiKeyRepository;
-import dev.keymint.server.keys.JdbcApiKeyRepository.NewKeyRow;
+import dev.keymint.server.keys.CreatedKey;
+import dev.keymint.server.keys.KeyActor;
+import dev.keymint.server.keys.KeyAdministration;
+import dev.keymint.server.keys.NewKey;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
@@ -13,7 +13,8 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Creates a new organization together with its first key, in one transaction: either both exist
- * afterwards or neither does.
+ * afterwards or neither does. The key is created as every key is ({@link KeyAdministration}), so it
+ * is audited like any other; its actor is the operator who ran the command.
  */
 @Service
 public class OrganizationBootstrapper {
@@ -21,9 +22,9 @@ public class OrganizationBootstrapper {
     private static final Pattern SLUG = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private final JdbcOrganizationRepository organizations;
-    private final JdbcApiKeyRepository keys;
+    private final KeyAdministration keys;
 
-    public OrganizationBootstrapper(JdbcOrganizationRepository organizations, JdbcApiKeyRepository keys) {
+    public OrganizationBootstrapper(JdbcOrganizationRepository organizations, KeyAdministration keys) {
         this.organizations = organizations;
         this.keys = keys;
     }
@@ -40,13 +41,41 @@ public class OrganizationBootstrapper {
         if (scopes.isEmpty()) {
             throw new IllegalArgumentException("The first key needs at least one scope, e.g. --scope '*:*'");
         }
-        List<String> canonicalScopes = Scopes.of(scopes.stream().map(Scope::parse).toList()).asSet().stream()
-                .map(Scope::toString).toList();
+        List<Scope> canonicalScopes = List.copyOf(Scopes.of(scopes.stream().map(Scope::parse).toList()).asSet());
         long organizationId = organizations.insertIfAbsent(slug, slug)
                 .orElseThrow(() -> new IllegalArgumentException("Organization '" + slug + "' already exists"));
-        NewApiKey key = ApiKeyFormat.generate();
-        keys.insert(new NewKeyRow(key.id(), organizationId, keyName, key.digest(), canonicalScopes, null, null, null));
-        return new BootstrappedOrganization(slug, key.id(), key.apiKey(), canonicalScopes);
+        CreatedKey created = keys.create(new Operator(organizationId), NewKey.named(keyName, canonicalScopes));
+        return new BootstrappedOrganization(slug, created.key().id(), created.apiKey(), created.key().scopes());
+    }
+
+    /**
+     * The operator running the bootstrap command, with the server at hand: may give the first key
+     * any scope and any team. The audit trail names it {@value #ACTOR}, which no key id can be.
+     */
+    private record Operator(long organizationId) implements KeyActor {
+
+        static final String ACTOR = "bootstrap";
+        private static final Scopes EVERYTHING = Scopes.parse("*:*");
+
+        @Override
+        public String team() {
+            return null;
+        }
+
+        @Override
+        public Scopes scopes() {
+            return EVERYTHING;
+        }
+
+        @Override
+        public String keyId() {
+            return ACTOR;
+        }
+
+        @Override
+        public String clientAddress() {
+            return null;
+        }
     }
 
     /** The one moment the key is visible: print it, then forget it. */

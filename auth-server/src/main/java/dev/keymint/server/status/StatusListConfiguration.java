@@ -1,6 +1,6 @@
 package dev.keymint.server.status;
 
-import dev.keymint.server.keys.KeyCacheProperties;
+import dev.keymint.server.keys.cache.KeyCacheProperties;
 import dev.keymint.server.signing.SigningKeys;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;

@@ -1,7 +1,7 @@
 package dev.keymint.server.status;
 
-import dev.keymint.server.keys.KeyCacheProperties;
-import dev.keymint.server.keys.KeyChangeFollower;
+import dev.keymint.server.keys.cache.KeyCacheProperties;
+import dev.keymint.server.keys.cache.KeyChangeFollower;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -3,13 +3,12 @@ package dev.keymint.server.tokens;
 import dev.keymint.server.database.DatabaseUnavailableException;
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.ApiKeyFormat;
-import dev.keymint.server.keys.ApiKeyCache;
+import dev.keymint.server.keys.cache.ApiKeyCache;
 import dev.keymint.server.keys.KeyStatus;
 import dev.keymint.server.limits.KeyLimiter;
 import dev.keymint.server.network.CidrRange;
 import dev.keymint.server.network.ClientAddressResolver;
 import dev.keymint.server.usage.UsageOutcome;
-import dev.keymint.server.usage.UsageRecorder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +35,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
  * indexed read; see {@link ApiKeyCache}), a constant-time
  * digest comparison, then the key's status, its allowed CIDRs (401 {@code invalid_client}) and
  * its rate limit (429 {@code rate_limited}). The status is told only to a caller who proved it
- * holds the secret. Each outcome for a known key is counted for usage, in memory.
+ * holds the secret. Each refusal of a known key names the key, so that {@link TokenOutcomes} books it
+ * in the key's usage.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1">RFC 6749 §2.3.1</a>
  */
@@ -48,15 +48,13 @@ final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider
     private final ApiKeyCache keys;
     private final ClientAddressResolver addresses;
     private final KeyLimiter limiter;
-    private final UsageRecorder usage;
     private final Clock clock;
 
     ApiKeyClientAuthenticationProvider(ApiKeyCache keys, ClientAddressResolver addresses, KeyLimiter limiter,
-                                       UsageRecorder usage, Clock clock) {
+                                       Clock clock) {
         this.keys = keys;
         this.addresses = addresses;
         this.limiter = limiter;
-        this.usage = usage;
         this.clock = clock;
     }
 
@@ -91,28 +89,26 @@ final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider
         Optional<ApiKey> found = find(clientId);
         if (found.isEmpty() || !ApiKeyFormat.matches(presentedKey, found.get().secretDigest())) {
             log.debug("Client authentication failed for client_id {}", clientId);
-            found.ifPresent(key -> usage.record(key.organizationId(), key.id(), UsageOutcome.WRONG_SECRET, now));
-            throw invalidClient("Unknown client or wrong API key");
+            throw refused(found.orElse(null), UsageOutcome.WRONG_SECRET, OAuth2ErrorCodes.INVALID_CLIENT,
+                    "Unknown client or wrong API key");
         }
         ApiKey key = found.get();
         KeyStatus status = key.effectiveStatus(now);
         if (status != KeyStatus.ACTIVE) {
             log.debug("Refused a token to client_id {}: key is {}", clientId, status);
-            usage.record(key.organizationId(), key.id(), UsageOutcome.valueOf(status.name()), now);
-            throw invalidClient(status.databaseValue(), "The API key is " + status.databaseValue());
+            throw refused(key, UsageOutcome.valueOf(status.name()), status.databaseValue(),
+                    "The API key is " + status.databaseValue());
         }
         if (!key.allowedCidrs().isEmpty()) {
             String address = clientAddress();
             if (!key.allowsAddress(CidrRange.literal(address))) {
                 log.debug("Refused a token to client_id {}: address {} not allowed", clientId, address);
-                usage.record(key.organizationId(), key.id(), UsageOutcome.CIDR, now);
-                throw invalidClient("cidr", "The API key may not be used from address " + address);
+                throw refused(key, UsageOutcome.CIDR, "cidr", "The API key may not be used from address " + address);
             }
         }
         Optional<Duration> wait = limiter.acquireRequest(key);
         if (wait.isPresent()) {
-            usage.record(key.organizationId(), key.id(), UsageOutcome.RATE_LIMITED, now);
-            throw new LimitExceededException(LimitExceededException.RATE_LIMITED, "The API key is over its rate limit of "
+            throw LimitExceededException.rateLimited(key, "The API key is over its rate limit of "
                     + key.rateLimitPerMinute() + " token requests per minute", wait.get());
         }
         return new OAuth2ClientAuthenticationToken(ApiKeyClients.registeredClient(key), method, null);
@@ -133,13 +129,19 @@ final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider
     }
 
     private static OAuth2AuthenticationException invalidClient(String description) {
-        return invalidClient(OAuth2ErrorCodes.INVALID_CLIENT, description);
+        return new OAuth2AuthenticationException(new TokenOutcomes.Refusal(OAuth2ErrorCodes.INVALID_CLIENT,
+                OAuth2ErrorCodes.INVALID_CLIENT, description, ERROR_URI));
     }
 
-    /** {@code reason}: why, for {@link TokenMetrics}; the client sees {@code invalid_client} either way. */
-    private static OAuth2AuthenticationException invalidClient(String reason, String description) {
-        return new OAuth2AuthenticationException(new TokenMetrics.Refusal(OAuth2ErrorCodes.INVALID_CLIENT, reason,
-                description, ERROR_URI));
+    /**
+     * {@code invalid_client} for a request of this key (null: no such key), booked in its usage as
+     * {@code outcome}; {@code reason}: why, for {@link TokenOutcomes}. The client sees
+     * {@code invalid_client} either way.
+     */
+    private static OAuth2AuthenticationException refused(ApiKey key, UsageOutcome outcome, String reason,
+                                                         String description) {
+        return new OAuth2AuthenticationException(new TokenOutcomes.Refusal(OAuth2ErrorCodes.INVALID_CLIENT, reason,
+                description, ERROR_URI, key, key == null ? null : outcome));
     }
 
     @Override

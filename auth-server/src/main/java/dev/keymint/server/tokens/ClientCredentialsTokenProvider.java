@@ -9,7 +9,6 @@ import dev.keymint.server.keys.LastUsedRecorder;
 import dev.keymint.server.tokens.AccessTokenMinter.MintedToken;
 import dev.keymint.server.limits.KeyLimiter;
 import dev.keymint.server.usage.UsageOutcome;
-import dev.keymint.server.usage.UsageRecorder;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,17 +49,15 @@ final class ClientCredentialsTokenProvider implements AuthenticationProvider {
     private final AccessTokenMinter minter;
     private final LastUsedRecorder lastUsed;
     private final KeyLimiter limiter;
-    private final UsageRecorder usage;
     private final Clock clock;
 
     ClientCredentialsTokenProvider(IssuerResolver issuers, AccessTokenMinter minter, LastUsedRecorder lastUsed,
-                                   KeyLimiter limiter, UsageRecorder usage, Clock clock) {
+                                   KeyLimiter limiter, Clock clock) {
         this.issuers = issuers;
         this.clock = clock;
         this.minter = minter;
         this.lastUsed = lastUsed;
         this.limiter = limiter;
-        this.usage = usage;
     }
 
     @Override
@@ -76,13 +73,13 @@ final class ClientCredentialsTokenProvider implements AuthenticationProvider {
         try {
             scopes = tokenScopes(ApiKeyClients.grantedScopes(registeredClient), request.getScopes());
         } catch (OAuth2AuthenticationException e) {
-            usage.record(key.organizationId(), key.id(), UsageOutcome.INVALID_SCOPE, Instant.now());
-            throw e;
+            OAuth2Error error = e.getError();
+            throw new OAuth2AuthenticationException(new TokenOutcomes.Refusal(error.getErrorCode(), error.getErrorCode(),
+                    error.getDescription(), error.getUri(), key, UsageOutcome.INVALID_SCOPE));
         }
         Instant now = clock.instant();
         if (key.overBudget(now)) {
-            usage.record(key.organizationId(), key.id(), UsageOutcome.QUOTA_EXCEEDED, now);
-            throw new LimitExceededException(LimitExceededException.QUOTA_EXCEEDED, "The API key has spent a budget on "
+            throw LimitExceededException.quotaExceeded(key, "The API key has spent a budget on "
                     + "its API requests" + (key.overBudgetUntil().isBefore(Budget.NO_RESET)
                     ? " until " + key.overBudgetUntil() : "; an admin must raise it"),
                     Duration.between(now, key.overBudgetUntil().isBefore(Budget.NO_RESET) ? key.overBudgetUntil()
@@ -90,13 +87,11 @@ final class ClientCredentialsTokenProvider implements AuthenticationProvider {
         }
         Optional<Duration> wait = limiter.acquireIssuance(key);
         if (wait.isPresent()) {
-            usage.record(key.organizationId(), key.id(), UsageOutcome.QUOTA_EXCEEDED, Instant.now());
-            throw new LimitExceededException(LimitExceededException.QUOTA_EXCEEDED, "The API key has used its quota of "
+            throw LimitExceededException.quotaExceeded(key, "The API key has used its quota of "
                     + key.quota().limit() + " tokens per " + key.quota().period().databaseValue(), wait.get());
         }
         MintedToken token = minter.mint(issuers.issuer(), key, scopes);
-        lastUsed.used(key.id(), token.issuedAt());
-        usage.record(key.organizationId(), key.id(), UsageOutcome.ISSUED, token.issuedAt());
+        lastUsed.used(key.id(), token.issuedAt()); // its usage is booked where the response is written (TokenOutcomes)
         Set<String> scopeNames = new LinkedHashSet<>();
         scopes.asSet().forEach(scope -> scopeNames.add(scope.toString()));
         OAuth2AccessToken accessToken = new OAuth2AccessToken(OAuth2AccessToken.TokenType.BEARER, token.value(),

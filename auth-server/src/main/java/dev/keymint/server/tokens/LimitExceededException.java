@@ -1,8 +1,9 @@
 package dev.keymint.server.tokens;
 
+import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.usage.UsageOutcome;
 import java.time.Duration;
 import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
-import org.springframework.security.oauth2.core.OAuth2Error;
 
 /**
  * A key over its rate limit ({@code rate_limited}) or issuance quota ({@code quota_exceeded}):
@@ -17,9 +18,19 @@ final class LimitExceededException extends OAuth2AuthenticationException {
 
     private final transient Duration retryAfter;
 
-    LimitExceededException(String errorCode, String description, Duration retryAfter) {
-        super(new OAuth2Error(errorCode, description, null));
+    private LimitExceededException(ApiKey key, String errorCode, UsageOutcome outcome, String description,
+                                   Duration retryAfter) {
+        super(new TokenOutcomes.Refusal(errorCode, errorCode, description, null, key, outcome));
         this.retryAfter = retryAfter;
+    }
+
+    static LimitExceededException rateLimited(ApiKey key, String description, Duration retryAfter) {
+        return new LimitExceededException(key, RATE_LIMITED, UsageOutcome.RATE_LIMITED, description, retryAfter);
+    }
+
+    /** Over its issuance quota, or a budget spent on its API requests. */
+    static LimitExceededException quotaExceeded(ApiKey key, String description, Duration retryAfter) {
+        return new LimitExceededException(key, QUOTA_EXCEEDED, UsageOutcome.QUOTA_EXCEEDED, description, retryAfter);
     }
 
     Duration retryAfter() {

@@ -20,8 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Writes token-endpoint errors as RFC 6749 §5.2 JSON: 401 with {@code WWW-Authenticate} for
  * {@code invalid_client}, 403 for {@code insufficient_scope} (introspection without its scope), 429
  * with {@code Retry-After} for {@code rate_limited} and {@code quota_exceeded}, 503 when the key store
- * is down, 400 otherwise; never cached. The token endpoint's handler counts each refusal in
- * {@link TokenMetrics}.
+ * is down, 400 otherwise; never cached. The token endpoint's handler books each refusal in
+ * {@link TokenOutcomes}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-5.2">RFC 6749 §5.2</a>
  */
@@ -36,8 +36,8 @@ final class OAuthErrorResponseHandler implements AuthenticationFailureHandler {
     }
 
     /** For every error of the token endpoint, from client authentication to the grant: each is counted. */
-    static OAuthErrorResponseHandler forTokenRequests(JsonMapper json, TokenMetrics metrics) {
-        return new OAuthErrorResponseHandler(json, metrics::refused);
+    static OAuthErrorResponseHandler forTokenRequests(JsonMapper json, TokenOutcomes outcomes) {
+        return new OAuthErrorResponseHandler(json, outcomes::refused);
     }
 
     /** For OAuth errors that are not token refusals (introspection, unknown /oauth paths): not counted. */

@@ -3,7 +3,7 @@ package dev.keymint.server.tokens;
 import dev.keymint.sdk.JwksFetcher;
 import dev.keymint.sdk.TokenVerifier;
 import dev.keymint.server.keys.ApiKey;
-import dev.keymint.server.keys.ApiKeyCache;
+import dev.keymint.server.keys.cache.ApiKeyCache;
 import dev.keymint.server.keys.KeyStatus;
 import dev.keymint.server.signing.SigningKeys;
 import java.net.URI;

@@ -1,6 +1,6 @@
 package dev.keymint.server.tokens;
 
-import dev.keymint.server.keys.ApiKeyCache;
+import dev.keymint.server.keys.cache.ApiKeyCache;
 import dev.keymint.server.keys.JdbcApiKeyRepository;
 import dev.keymint.server.keys.LastUsedRecorder;
 import dev.keymint.server.limits.KeyLimiter;
@@ -71,10 +71,13 @@ public class TokenEndpointSecurityConfiguration {
         return SecurityObservationSettings.noObservations();
     }
 
-    /** Tokens issued and refused by reason; counted (unseen) in memory when no registry is configured. */
+    /**
+     * Tokens issued and refused, by reason and in each key's usage; counted (unseen) in memory when
+     * no registry is configured.
+     */
     @Bean
-    TokenMetrics tokenMetrics(ObjectProvider<MeterRegistry> meters) {
-        return new TokenMetrics(meters.getIfAvailable(SimpleMeterRegistry::new));
+    TokenOutcomes tokenOutcomes(ObjectProvider<MeterRegistry> meters, UsageRecorder usage, Clock clock) {
+        return new TokenOutcomes(meters.getIfAvailable(SimpleMeterRegistry::new), usage, clock);
     }
 
     /**
@@ -83,11 +86,11 @@ public class TokenEndpointSecurityConfiguration {
      */
     @Bean
     FilterRegistrationBean<TokenRequestAdmission> tokenRequestAdmission(TokenProperties tokens,
-                                                                        JsonMapper json, TokenMetrics metrics,
+                                                                        JsonMapper json, TokenOutcomes outcomes,
                                                                         ObjectProvider<MeterRegistry> meters) {
         TokenProperties.Concurrency concurrency = tokens.concurrency();
         var admission = new TokenRequestAdmission(concurrency.effectiveLimit(), concurrency.maxWait(),
-                OAuthErrorResponseHandler.forTokenRequests(json, metrics));
+                OAuthErrorResponseHandler.forTokenRequests(json, outcomes));
         meters.ifAvailable(registry -> Gauge.builder("keymint.tokens.waiting", admission, TokenRequestAdmission::waiting)
                 .description("Token requests waiting for their turn (see keymint.tokens.concurrency)")
                 .register(registry));
@@ -102,8 +105,8 @@ public class TokenEndpointSecurityConfiguration {
      * turn, and without Spring Security seeing them.
      */
     @Bean
-    FilterRegistrationBean<TokenRequestFormCheck> tokenRequestFormCheck(JsonMapper json, TokenMetrics metrics) {
-        var registration = new FilterRegistrationBean<>(new TokenRequestFormCheck(OAuthErrorResponseHandler.forTokenRequests(json, metrics)));
+    FilterRegistrationBean<TokenRequestFormCheck> tokenRequestFormCheck(JsonMapper json, TokenOutcomes outcomes) {
+        var registration = new FilterRegistrationBean<>(new TokenRequestFormCheck(OAuthErrorResponseHandler.forTokenRequests(json, outcomes)));
         registration.addUrlPatterns(TOKEN_ENDPOINT);
         registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER - 2);
         return registration;
@@ -130,11 +133,11 @@ public class TokenEndpointSecurityConfiguration {
                                                  SigningKeys signingKeys,
                                                  TokenProperties tokens, LastUsedRecorder lastUsed, Clock clock,
                                                  JsonMapper json, ClientAddressResolver addresses, KeyLimiter limiter,
-                                                 UsageRecorder usage, TokenMetrics metrics,
+                                                 TokenOutcomes outcomes,
                                                  OwnTokenVerifiers ownTokens) throws Exception {
-        var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, addresses, limiter, usage, clock);
+        var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, addresses, limiter, clock);
         var clientCredentials = new ClientCredentialsTokenProvider(issuers, new AccessTokenMinter(signingKeys, tokens, clock),
-                lastUsed, limiter, usage, clock);
+                lastUsed, limiter, clock);
         var introspection = new TokenIntrospectionProvider(issuers, ownTokens, clock);
         http.securityMatcher(new OrRequestMatcher(
                         PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, TOKEN_ENDPOINT),
@@ -149,7 +152,7 @@ public class TokenEndpointSecurityConfiguration {
                                     providers.clear();
                                     providers.add(clientAuthentication);
                                 })
-                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json, metrics)))
+                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json, outcomes)))
                         .tokenEndpoint(token -> token
                                 .accessTokenRequestConverters(converters -> {
                                     converters.clear();
@@ -159,8 +162,8 @@ public class TokenEndpointSecurityConfiguration {
                                     providers.clear();
                                     providers.add(clientCredentials);
                                 })
-                                .accessTokenResponseHandler(new TokenResponseWriter(json, metrics))
-                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json, metrics)))
+                                .accessTokenResponseHandler(new TokenResponseWriter(json, outcomes))
+                                .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json, outcomes)))
                         .tokenIntrospectionEndpoint(endpoint -> endpoint
                                 .authenticationProviders(providers -> {
                                     providers.clear();
@@ -169,7 +172,7 @@ public class TokenEndpointSecurityConfiguration {
                                 .introspectionResponseHandler(new IntrospectionResponseWriter(json))
                                 .errorResponseHandler(OAuthErrorResponseHandler.uncounted(json))))
                 .exceptionHandling(exceptions -> exceptions.authenticationEntryPoint(new MissingClientAuthenticationEntryPoint(
-                        OAuthErrorResponseHandler.forTokenRequests(json, metrics))))
+                        OAuthErrorResponseHandler.forTokenRequests(json, outcomes))))
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .requestCache(cache -> cache.requestCache(new NullRequestCache()))

@@ -61,7 +61,7 @@ final class TokenRequestAdmission extends OncePerRequestFilter {
         // must hold a thread, not one of the few turns every other client is waiting for.
         request.getParameterMap();
         if (!awaitTurn()) {
-            errors.write(response, new TokenMetrics.Refusal(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, TokenMetrics.BUSY,
+            errors.write(response, new TokenOutcomes.Refusal(OAuth2ErrorCodes.TEMPORARILY_UNAVAILABLE, TokenOutcomes.BUSY,
                     "The server is busy; retry shortly", null));
             return;
         }

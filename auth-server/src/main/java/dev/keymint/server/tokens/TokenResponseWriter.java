@@ -23,17 +23,18 @@ import tools.jackson.databind.json.JsonMapper;
 final class TokenResponseWriter implements AuthenticationSuccessHandler {
 
     private final JsonMapper json;
-    private final TokenMetrics metrics;
+    private final TokenOutcomes outcomes;
 
-    TokenResponseWriter(JsonMapper json, TokenMetrics metrics) {
+    TokenResponseWriter(JsonMapper json, TokenOutcomes outcomes) {
         this.json = json;
-        this.metrics = metrics;
+        this.outcomes = outcomes;
     }
 
     @Override
     public void onAuthenticationSuccess(HttpServletRequest request, HttpServletResponse response,
                                         Authentication authentication) throws IOException {
-        OAuth2AccessToken token = ((OAuth2AccessTokenAuthenticationToken) authentication).getAccessToken();
+        OAuth2AccessTokenAuthenticationToken issued = (OAuth2AccessTokenAuthenticationToken) authentication;
+        OAuth2AccessToken token = issued.getAccessToken();
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("access_token", token.getTokenValue());
         body.put("token_type", token.getTokenType().getValue());
@@ -44,6 +45,6 @@ final class TokenResponseWriter implements AuthenticationSuccessHandler {
         response.setHeader(HttpHeaders.PRAGMA, "no-cache");
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         json.writeValue(response.getOutputStream(), body);
-        metrics.issued();
+        outcomes.issued(ApiKeyClients.apiKey(issued.getRegisteredClient()), token.getIssuedAt());
     }
 }

@@ -3,6 +3,7 @@ package dev.keymint.server.usage;
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.ApiRequestLimits;
 import dev.keymint.server.keys.Budget;
+import dev.keymint.server.keys.SpentBudgets;
 import dev.keymint.server.usage.JdbcApiUsageRepository.Spent;
 import java.time.Instant;
 import java.util.HashMap;
@@ -17,7 +18,7 @@ import org.springframework.stereotype.Component;
  * written when that time passes (the key is compared with the clock).
  */
 @Component
-public class ApiBudgets {
+public class ApiBudgets implements SpentBudgets {
 
     private final JdbcApiUsageRepository usage;
 
@@ -53,6 +54,7 @@ public class ApiBudgets {
     }
 
     /** A key's over-budget time after its budgets changed: null when no budget is spent now. */
+    @Override
     public Instant overBudgetUntil(ApiKey key, Instant now) {
         return overBudgetUntil(List.of(key), now).get(key.id());
     }

@@ -2,7 +2,8 @@ package dev.keymint.server.usage;
 
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.JdbcApiKeyRepository;
-import dev.keymint.server.keys.KeyChangeBarrier;
+import dev.keymint.server.keys.LastUsedRecorder;
+import dev.keymint.server.keys.OverBudgetKeys;
 import dev.keymint.server.usage.JdbcApiUsageRepository.ApiUsage;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,16 +38,18 @@ public class UsageReports {
 
     private final JdbcApiUsageRepository usage;
     private final JdbcApiKeyRepository keys;
+    private final LastUsedRecorder lastUsed;
     private final ApiBudgets budgets;
-    private final KeyChangeBarrier everyInstanceSees;
+    private final OverBudgetKeys overBudget;
     private final Clock clock;
 
-    public UsageReports(JdbcApiUsageRepository usage, JdbcApiKeyRepository keys, ApiBudgets budgets,
-                        KeyChangeBarrier everyInstanceSees, Clock clock) {
-        this.everyInstanceSees = everyInstanceSees;
+    public UsageReports(JdbcApiUsageRepository usage, JdbcApiKeyRepository keys, LastUsedRecorder lastUsed,
+                        ApiBudgets budgets, OverBudgetKeys overBudget, Clock clock) {
         this.usage = usage;
         this.keys = keys;
+        this.lastUsed = lastUsed;
         this.budgets = budgets;
+        this.overBudget = overBudget;
         this.clock = clock;
     }
 
@@ -76,7 +79,7 @@ public class UsageReports {
                 : keys.findAllById(entries.stream().map(Entry::clientId).toList(), onlyOrganizationId, onlyTeam).stream()
                         .collect(Collectors.toMap(ApiKey::id, Function.identity()));
         List<ApiUsage> rows = new ArrayList<>();
-        Map<String, Instant> lastUsed = new HashMap<>();
+        Map<String, Instant> lastUsedById = new HashMap<>();
         for (Entry entry : entries) {
             ApiKey key = known.get(entry.clientId());
             if (key == null) {
@@ -86,19 +89,15 @@ public class UsageReports {
                     entry.refusedRate(), entry.cost()));
             Instant last = lastRequest(entry, now);
             if (last != null) {
-                lastUsed.put(key.id(), last);
+                lastUsedById.put(key.id(), last);
             }
         }
         usage.add(now.truncatedTo(ChronoUnit.HOURS), rows);
-        keys.recordLastUsed(lastUsed);
+        lastUsed.write(lastUsedById);
         List<ApiKey> budgeted = rows.stream().map(row -> known.get(row.keyId()))
                 .filter(key -> key.apiLimits().hasBudget() && !key.overBudget(now)).toList();
-        Map<String, Instant> overBudget = budgets.overBudgetUntil(budgeted, now);
-        if (!overBudget.isEmpty()) {
-            keys.setOverBudgetUntil(overBudget);
-            // As for an admin change: once the report is answered, every instance refuses the key.
-            everyInstanceSees.awaitAfterCommit();
-        }
+        // As for an admin change: once the report is answered, every instance refuses the key.
+        overBudget.refuseUntil(budgets.overBudgetUntil(budgeted, now));
         int ignored = entries.size() - rows.size();
         usage.recordBatchOutcome(reporterKeyId, batchId, rows.size(), ignored);
         return new Outcome(false, rows.size(), ignored);

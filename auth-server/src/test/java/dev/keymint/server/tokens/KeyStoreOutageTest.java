@@ -2,8 +2,8 @@ package dev.keymint.server.tokens;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keymint.server.keys.ApiKeyCache;
-import dev.keymint.server.keys.KeyCacheProperties;
+import dev.keymint.server.keys.cache.ApiKeyCache;
+import dev.keymint.server.keys.cache.KeyCacheProperties;
 import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrganization;
 import dev.keymint.server.testsupport.KeymintServer;
 import dev.keymint.server.testsupport.TestPostgres;

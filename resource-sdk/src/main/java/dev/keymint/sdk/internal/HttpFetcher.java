@@ -104,7 +104,7 @@ public final class HttpFetcher implements JwksFetcher {
      * @param cacheControl a {@code Cache-Control} header value, may be null
      * @return its max-age ({@code no-store}/{@code no-cache} give zero), if any
      */
-    public static Optional<Duration> maxAge(String cacheControl) {
+    static Optional<Duration> maxAge(String cacheControl) {
         if (cacheControl == null) {
             return Optional.empty();
         }

@@ -2,7 +2,6 @@ package dev.keymint.sdk.internal;
 
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
-import com.nimbusds.jose.util.JSONObjectUtils;
 import dev.keymint.sdk.JwksFetcher;
 import dev.keymint.sdk.SignatureAlgorithm;
 import dev.keymint.sdk.TokenRejectedException;
@@ -19,7 +18,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -89,7 +87,7 @@ public final class JwksCache {
         }
     }
 
-    /** @return how many fetches (metadata and JWKS) were attempted, for tests and metrics */
+    /** @return how many fetches (metadata and JWKS) were attempted */
     public long fetchCount() {
         return fetchCount.get();
     }
@@ -190,7 +188,7 @@ public final class JwksCache {
             try {
                 String body = settings.fetcher().fetch(candidate).body();
                 checkSize(body);
-                Map<String, Object> metadata = JSONObjectUtils.parse(body);
+                Map<String, Object> metadata = JsonObjectReader.parseObject(body);
                 Object issuer = metadata.get("issuer");
                 if (!settings.issuer().equals(issuer)) {
                     throw new IOException("metadata at " + candidate + " names another issuer");
@@ -204,7 +202,7 @@ public final class JwksCache {
                 return uri;
             } catch (IOException e) {
                 failure = e;
-            } catch (ParseException | IllegalArgumentException e) {
+            } catch (IllegalArgumentException e) {
                 failure = new IOException("invalid metadata at " + candidate + ": " + e.getMessage(), e);
             }
         }
@@ -216,7 +214,7 @@ public final class JwksCache {
      * @return the RFC 8414 §3.1 metadata URL (well-known inserted before the path), then, for an
      *         issuer with a path, the commonly used appended form
      */
-    public static List<URI> metadataUris(String issuer) {
+    private static List<URI> metadataUris(String issuer) {
         URI uri = URI.create(issuer);
         String path = uri.getRawPath() == null ? "" : uri.getRawPath();
         if (path.endsWith("/")) {
@@ -242,8 +240,8 @@ public final class JwksCache {
         checkSize(body);
         JWKSet set;
         try {
-            set = JWKSet.parse(body);
-        } catch (ParseException e) {
+            set = JWKSet.parse(JsonObjectReader.parseObject(body));
+        } catch (ParseException | IllegalArgumentException e) {
             throw new IOException("invalid JWKS: " + e.getMessage(), e);
         }
         Map<String, VerifierKey[]> byKid = new HashMap<>();
@@ -271,10 +269,5 @@ public final class JwksCache {
             }
         });
         return new Snapshot(Map.copyOf(byKid), sole, expiresAt, refreshAt, staleUntil);
-    }
-
-    /** For tests and diagnostics: the failure of the last attempt, if it failed. */
-    public Optional<String> lastFailure() {
-        return Optional.ofNullable(lastFailure);
     }
 }

@@ -59,12 +59,12 @@ public final class RateLimiter {
     }
 
     /** @return how many requests were admitted without a limit because {@code maxKeys} keys were active */
-    public long unlimitedForLackOfSpace() {
+    long unlimitedForLackOfSpace() {
         return unlimitedForLackOfSpace.sum();
     }
 
     /** @return keys tracked */
-    public int size() {
+    int size() {
         return keys.size();
     }
 

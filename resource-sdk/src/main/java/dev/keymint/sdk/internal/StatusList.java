@@ -96,9 +96,4 @@ public final class StatusList {
     public long size() {
         return size;
     }
-
-    /** @return bits per entry */
-    public int bits() {
-        return bits;
-    }
 }

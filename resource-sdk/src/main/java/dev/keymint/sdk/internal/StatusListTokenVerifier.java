@@ -78,7 +78,7 @@ public final class StatusListTokenVerifier {
         if (algorithm == null || !algorithms.contains(algorithm)) {
             throw new IOException("the status list's alg is not accepted");
         }
-        if (!isStatusListType(header.get("typ"))) {
+        if (!AccessTokenParser.hasType(header.get("typ"), "statuslist+jwt")) {
             throw new IOException("the status list's typ is not statuslist+jwt");
         }
         if (header.containsKey("crit")) {
@@ -132,16 +132,6 @@ public final class StatusListTokenVerifier {
         } catch (IllegalArgumentException e) {
             throw new IOException("the status list's " + name + " is not base64url-encoded JSON");
         }
-    }
-
-    private static boolean isStatusListType(Object typ) {
-        if (!(typ instanceof String t)) {
-            return false;
-        }
-        if (t.regionMatches(true, 0, "application/", 0, 12)) {
-            t = t.substring(12);
-        }
-        return t.equalsIgnoreCase("statuslist+jwt");
     }
 
     /** @return a NumericDate or a ttl as whole seconds, null when absent */

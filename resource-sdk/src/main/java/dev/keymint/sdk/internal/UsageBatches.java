@@ -131,13 +131,8 @@ public final class UsageBatches {
     }
 
     /** @return batches waiting */
-    public int queued() {
+    int queued() {
         return queue.size();
-    }
-
-    /** @return keys in the totals not yet sealed */
-    public int pendingKeys() {
-        return totals.size();
     }
 
     /** @return requests that could not be counted per key since the last call (memory bound), and resets it */

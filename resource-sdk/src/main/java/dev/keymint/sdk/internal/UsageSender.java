@@ -71,11 +71,6 @@ public final class UsageSender {
         this.clock = clock;
     }
 
-    /** @return the report endpoint */
-    public URI reportEndpoint() {
-        return reportEndpoint;
-    }
-
     /** POSTs one batch; on 401 gets a fresh token and tries once more. */
     public Answer send(String json) {
         try {

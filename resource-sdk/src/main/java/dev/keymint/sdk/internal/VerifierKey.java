@@ -29,7 +29,7 @@ import java.util.Set;
 public final class VerifierKey {
 
     /** Smallest accepted RSA modulus. */
-    public static final int MIN_RSA_BITS = 2048;
+    private static final int MIN_RSA_BITS = 2048;
 
     private static final JWSHeader RS256_HEADER = new JWSHeader(JWSAlgorithm.RS256);
     private static final JWSHeader ES256_HEADER = new JWSHeader(JWSAlgorithm.ES256);

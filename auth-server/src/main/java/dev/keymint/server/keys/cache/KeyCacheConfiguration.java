@@ -1,6 +1,9 @@
-package dev.keymint.server.keys;
+package dev.keymint.server.keys.cache;
 
 import dev.keymint.server.database.DatabaseAvailability;
+import dev.keymint.server.database.DirectConnections;
+import dev.keymint.server.keys.JdbcApiKeyRepository;
+import dev.keymint.server.keys.KeyChangeBarrier;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -48,13 +51,13 @@ class KeyCacheConfiguration {
     @Bean
     @ConditionalOnWebApplication
     @ConditionalOnBooleanProperty(name = "keymint.keys.cache.enabled", matchIfMissing = true)
-    KeyChangeListener keyChangeListener(DataSource dataSource, ApiKeyCache cache, DatabaseAvailability availability,
+    KeyChangeListener keyChangeListener(DirectConnections connections, ApiKeyCache cache, DatabaseAvailability availability,
                                         ObjectProvider<KeyChangeFollower> followers, KeyCacheProperties properties) {
-        return new KeyChangeListener(dataSource, cache, followers.orderedStream().toList(), availability, properties);
+        return new KeyChangeListener(connections, cache, followers.orderedStream().toList(), availability, properties);
     }
 
     @Bean
     KeyChangeBarrier keyChangeBarrier(DataSource dataSource, KeyCacheProperties properties) {
-        return new KeyChangeBarrier(dataSource, properties);
+        return new LeaseBarrier(dataSource, properties);
     }
 }

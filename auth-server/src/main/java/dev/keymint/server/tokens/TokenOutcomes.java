@@ -1,7 +1,12 @@
 package dev.keymint.server.tokens;
 
+import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.usage.UsageOutcome;
+import dev.keymint.server.usage.UsageRecorder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -9,9 +14,11 @@ import org.springframework.security.oauth2.core.OAuth2Error;
 import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 
 /**
- * Counts what the token endpoint answered, for operators ({@code /actuator/prometheus}):
- * {@code keymint_tokens_issued_total} and {@code keymint_tokens_refused_total{reason}}. Counted where
- * the answer is written, so every answer is counted once, whatever refused it.
+ * Books what the token endpoint answered, once per answer, where it is written (so whatever refused
+ * a request, it is booked exactly once): for operators, {@code keymint_tokens_issued_total} and
+ * {@code keymint_tokens_refused_total{reason}} ({@code /actuator/prometheus}); for the key's owner,
+ * when the request named a key that exists, the outcome in the key's usage ({@link UsageRecorder},
+ * in memory).
  *
  * <p>{@code reason} is the OAuth error code, made finer where the code hides what an operator must
  * tell apart: a key that is {@code disabled}, {@code revoked} or {@code expired}, or used from outside
@@ -19,7 +26,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
  * than {@code unavailable} (the database). The common reasons are registered at start, at 0, so that
  * rates and alerts see them before the first refusal.
  */
-final class TokenMetrics {
+final class TokenOutcomes {
 
     static final String BUSY = "busy";
     static final String UNAVAILABLE = "unavailable";
@@ -29,21 +36,29 @@ final class TokenMetrics {
             UNAVAILABLE, BUSY);
 
     private final MeterRegistry registry;
+    private final UsageRecorder usage;
+    private final Clock clock;
     private final Counter issued;
     private final Map<String, Counter> refused = new ConcurrentHashMap<>();
 
-    TokenMetrics(MeterRegistry registry) {
+    TokenOutcomes(MeterRegistry registry, UsageRecorder usage, Clock clock) {
         this.registry = registry;
+        this.usage = usage;
+        this.clock = clock;
         this.issued = Counter.builder("keymint.tokens.issued").description("Access tokens issued").register(registry);
         COMMON_REASONS.forEach(this::refusedCounter);
     }
 
-    void issued() {
+    void issued(ApiKey key, Instant issuedAt) {
         issued.increment();
+        usage.record(key.organizationId(), key.id(), UsageOutcome.ISSUED, issuedAt);
     }
 
     void refused(OAuth2Error error) {
         refusedCounter(reason(error)).increment();
+        if (error instanceof Refusal refusal && refusal.key != null) {
+            usage.record(refusal.key.organizationId(), refusal.key.id(), refusal.outcome, clock.instant());
+        }
     }
 
     /** The reasons are our error codes and refinements, never client input: a bounded set of tags. */
@@ -61,14 +76,28 @@ final class TokenMetrics {
                 .register(registry));
     }
 
-    /** An OAuth error that also says, for {@code keymint_tokens_refused_total}, why more precisely than its code. */
+    /**
+     * An OAuth error that also says why more precisely than its code (for
+     * {@code keymint_tokens_refused_total}) and, when the request named a key that exists, whose
+     * request it refused and how that counts in the key's usage.
+     */
     static final class Refusal extends OAuth2Error {
 
         private final String reason;
+        private final transient ApiKey key;
+        private final transient UsageOutcome outcome;
 
+        /** A refusal of no known key: nothing to book in any key's usage. */
         Refusal(String errorCode, String reason, String description, String uri) {
+            this(errorCode, reason, description, uri, null, null);
+        }
+
+        /** A refusal of this key's request, booked in its usage as {@code outcome}. */
+        Refusal(String errorCode, String reason, String description, String uri, ApiKey key, UsageOutcome outcome) {
             super(errorCode, description, uri);
             this.reason = reason;
+            this.key = key;
+            this.outcome = outcome;
         }
     }
 }

@@ -1,30 +1,19 @@
-package dev.keymint.server.keys;
+package dev.keymint.server.keys.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.keys.JdbcApiKeyRepository;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The token path's view of {@code api_keys}: rows kept in memory while this instance provably
- * hears of every change to them, read from PostgreSQL otherwise.
- *
- * <p>"Provably hears": {@link KeyChangeListener} listens for the changes the database announces
- * and confirms with a round trip, at least every heartbeat, that it has applied all changes
- * committed so far. Memory answers only within the lease after such a confirmation; without one
- * (PostgreSQL unreachable, listener reconnecting) every request reads the database, as if there were
- * no cache. An admin change waits for every instance's confirmation ({@link KeyChangeBarrier}), so
- * disabling, revoking or editing a key still takes effect for the next token on every instance.
- *
- * <p>Why: reading the key was the largest per-token cost besides the signature (one PostgreSQL
- * round trip and its CPU on both sides). Unknown ids are never remembered, so random client ids
- * cannot fill the memory. At most {@code maxEntries} keys are held; beyond that Caffeine's
- * W-TinyLFU eviction drops the key least likely to be asked for again (by recency and a compact
- * frequency estimate that outlives the entry), so the keys in use stay in memory however many exist
- * and a scan of rarely used keys does not push them out. Eviction only ever loses a row, never
- * keeps a stale one: a forgotten key is removed at once, whatever eviction is doing.
+ * The token path's view of {@code api_keys}: rows kept in memory while this instance provably hears
+ * of every change to them ({@link KeyChangeListener} confirms, and the lease of its last confirmation
+ * has not ended), read from PostgreSQL otherwise. Unknown ids are never remembered; at most
+ * {@code maxEntries} keys are, evicted by Caffeine's W-TinyLFU. The protocol: {@code docs/key-cache.md}.
  *
  * <p>Rows are read outside the cache, not in a compute call, so a slow read never blocks the
  * listener's {@link #forget}; a generation count keeps such a read from being remembered after a

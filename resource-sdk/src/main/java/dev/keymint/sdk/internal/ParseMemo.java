@@ -1,4 +1,4 @@
-package dev.keymint.sdk;
+package dev.keymint.sdk.internal;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;

@@ -1,4 +1,4 @@
-package dev.keymint.server.keys;
+package dev.keymint.server.keys.cache;
 
 import dev.keymint.server.database.DatabaseAvailability;
 import dev.keymint.server.database.DirectConnections;
@@ -10,10 +10,8 @@ import java.sql.Statement;
 import java.time.OffsetDateTime;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
-import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
@@ -21,19 +19,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Keeps {@link ApiKeyCache} in step with {@code api_keys}: listens on {@value #CHANNEL} (where the
- * database announces every change to a key, see migration V3) on a connection of its own, forgets
- * the keys it hears of, and confirms at least every heartbeat, and right after every announcement,
- * that it has applied everything committed so far.
- *
- * <p>A confirmation is a round trip, {@code select now()}: PostgreSQL sends a listening session the
- * announcements of every transaction committed before a statement began ahead of that statement's
- * ReadyForQuery, and pgjdbc queues them while it reads the answer. Once they are applied, the
- * instance's row in {@code key_cache_instances} records that time and a lease from it; only after
- * that write does the cache extend its own lease, counted from before the round trip was sent, so
- * the instance stops answering from memory no later than the database thinks it does. Any failure
- * on the connection ends the lease at once; a new connection starts with an empty cache, since
- * announcements made while nobody listened are lost.
+ * Keeps {@link ApiKeyCache} and the {@link KeyChangeFollower}s in step with {@code api_keys}: listens
+ * on {@value #CHANNEL} on a connection of its own, forgets the keys it hears of, and confirms at least
+ * every heartbeat, and right after every announcement, with a round trip whose time it records in
+ * {@code key_cache_instances} with a lease. Steps 2 to 4 of {@code docs/key-cache.md}.
  */
 final class KeyChangeListener implements SmartLifecycle {
 
@@ -44,7 +33,7 @@ final class KeyChangeListener implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(KeyChangeListener.class);
     private static final int LONGEST_PAUSE_MILLIS = 10_000;
 
-    private final DataSource dataSource;
+    private final DirectConnections connections;
     private final ApiKeyCache cache;
     private final List<KeyChangeFollower> followers;
     private final DatabaseAvailability availability;
@@ -55,9 +44,9 @@ final class KeyChangeListener implements SmartLifecycle {
     private volatile Thread thread;
     private volatile Connection connection;
 
-    KeyChangeListener(DataSource dataSource, ApiKeyCache cache, List<KeyChangeFollower> followers,
+    KeyChangeListener(DirectConnections connections, ApiKeyCache cache, List<KeyChangeFollower> followers,
                       DatabaseAvailability availability, KeyCacheProperties properties) {
-        this.dataSource = dataSource;
+        this.connections = connections;
         this.cache = cache;
         this.followers = List.copyOf(followers);
         this.availability = availability;
@@ -132,13 +121,9 @@ final class KeyChangeListener implements SmartLifecycle {
                     log.info("Listening for API key changes again; keys are served from memory");
                     failures = 0;
                 }
-                try {
-                    while (mayRun()) {
-                        confirm(listening, notifications);
-                        apply(notifications.getNotifications(heartbeatMillis));
-                    }
-                } finally {
-                    stopListening(listening);
+                while (mayRun()) {
+                    confirm(listening, notifications);
+                    apply(notifications.getNotifications(heartbeatMillis));
                 }
             } catch (SQLException | RuntimeException e) {
                 unconfirmed();
@@ -164,7 +149,7 @@ final class KeyChangeListener implements SmartLifecycle {
      * for request work.
      */
     private Connection openConnection() throws SQLException {
-        return DirectConnections.open(dataSource, "keymint key changes", networkTimeoutMillis);
+        return connections.open("keymint key changes", networkTimeoutMillis);
     }
 
     private void confirm(Connection listening, PGConnection notifications) throws SQLException {
@@ -212,7 +197,7 @@ final class KeyChangeListener implements SmartLifecycle {
             if (EVERY_KEY.equals(keyId)) {
                 forgetAll();
                 changed.clear();
-            } else if (!KeyChangeBarrier.SYNC.equals(keyId)) {
+            } else if (!LeaseBarrier.SYNC.equals(keyId)) {
                 cache.forget(keyId);
                 changed.add(keyId);
             }
@@ -230,15 +215,6 @@ final class KeyChangeListener implements SmartLifecycle {
     private void unconfirmed() {
         cache.unconfirmed();
         followers.forEach(KeyChangeFollower::unconfirmed);
-    }
-
-    /** A pooled connection (when the pool gave no way to open one of our own) must not go back listening. */
-    private static void stopListening(Connection listening) {
-        try (Statement statement = listening.createStatement()) {
-            statement.execute("unlisten *");
-        } catch (SQLException | RuntimeException e) {
-            abort(listening);
-        }
     }
 
     /**

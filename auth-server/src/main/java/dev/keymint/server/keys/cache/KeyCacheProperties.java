@@ -1,4 +1,4 @@
-package dev.keymint.server.keys;
+package dev.keymint.server.keys.cache;
 
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

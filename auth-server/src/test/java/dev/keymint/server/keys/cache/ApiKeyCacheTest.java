@@ -1,7 +1,8 @@
-package dev.keymint.server.keys;
+package dev.keymint.server.keys.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keymint.server.keys.ApiKeyFormat;
 import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrganization;
 import dev.keymint.server.testsupport.AdminClient;
 import dev.keymint.server.testsupport.KeymintServer;

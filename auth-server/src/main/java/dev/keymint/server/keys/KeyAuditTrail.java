@@ -1,0 +1,17 @@
+package dev.keymint.server.keys;
+
+/**
+ * Where {@link KeyAdministration} records every change to a key, in the transaction of the change:
+ * the port through which the keys package writes the audit trail without knowing how it is stored
+ * or shown (the admin side's {@code audit_events} repository implements it).
+ */
+public interface KeyAuditTrail {
+
+    /**
+     * @param action {@code key.create}, {@code key.update}, {@code key.enable}, {@code key.disable},
+     *               {@code key.revoke} or {@code key.delete}
+     * @param before the key before the change; null for a creation
+     * @param after  the key after the change; null for a deletion
+     */
+    void keyChanged(KeyActor actor, String action, String keyId, ApiKey before, ApiKey after);
+}
