@@ -14,8 +14,10 @@ import org.springframework.security.web.header.HeaderWriterFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.security.web.savedrequest.NullRequestCache;
+import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry;
 import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import org.springframework.web.servlet.resource.LiteWebJarsResourceResolver;
 
 /**
  * The web console: static files under {@code /console/} (classpath {@code static/console}),
@@ -23,7 +25,9 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * itself signs in at {@code POST /oauth/token} and calls the admin API with the bearer token it keeps in memory,
  * so this chain authenticates nothing; it only sets strict headers (a CSP that allows
  * same-origin scripts, styles and fetches only, no framing, no referrer, no caching) and
- * refuses every method but GET and HEAD. Ordered before the catch-all public chain.
+ * refuses every method but GET and HEAD. Ordered before the catch-all public chain. Its one
+ * library, Chart.js, comes from its WebJar under {@code /console/webjars/}, so it is served with the
+ * same headers and the page still loads nothing from elsewhere.
  */
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnWebApplication
@@ -61,6 +65,18 @@ public class ConsoleSecurityConfiguration implements WebMvcConfigurer {
                 .requestCache(cache -> cache.requestCache(new NullRequestCache()))
                 .csrf(csrf -> csrf.disable());
         return http.build();
+    }
+
+    /**
+     * {@code /console/webjars/chart.js/dist/…}: the version is the WebJar's (root pom), found by
+     * webjars-locator-lite, so the page names no version.
+     */
+    @Override
+    public void addResourceHandlers(ResourceHandlerRegistry registry) {
+        registry.addResourceHandler(PATH + "/webjars/**")
+                .addResourceLocations("classpath:/META-INF/resources/webjars/")
+                .resourceChain(true)
+                .addResolver(new LiteWebJarsResourceResolver());
     }
 
     /**
