@@ -1,0 +1,132 @@
+package dev.keymint.server.usage;
+
+import dev.keymint.server.batching.PendingWrites;
+import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.keys.RecentKeyUse;
+import jakarta.annotation.PreDestroy;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Remembers, per key and hour, which scopes the issued tokens carried, which client addresses
+ * obtained them and how many were issued in each minute, and adds that to the {@code key_*_hourly}
+ * tables in one transaction per flush: what an edit that narrows a key warns about
+ * ({@code KeyAdministration}). The token path does a map update and no I/O.
+ *
+ * <p>Bounded: per key and hour an instance tracks at most {@value #MAX_TRACKED} distinct scopes
+ * (a key holds at most 100, so only down-scoped requests can reach the cap) and
+ * {@value #MAX_TRACKED} distinct addresses; tokens past either cap are counted as untracked, which
+ * the warnings then mention instead of naming the scope or address. Thread-safe.
+ */
+@Component
+public class KeyUseRecorder implements RecentKeyUse.Source {
+
+    static final int MAX_TRACKED = 100;
+    private static final Logger log = LoggerFactory.getLogger(KeyUseRecorder.class);
+
+    private final JdbcKeyUseRepository repository;
+    private final Clock clock;
+    private final PendingWrites<Hour, Use> pending = new PendingWrites<>(Use::absorb);
+    private Instant cleanedHour = Instant.EPOCH;
+
+    public KeyUseRecorder(JdbcKeyUseRepository repository, Clock clock) {
+        this.repository = repository;
+        this.clock = clock;
+    }
+
+    /** Called on the token path for each issued token: one map update, no I/O. */
+    public void issued(long organizationId, String keyId, Collection<String> scopes, String clientAddress,
+                       Instant at) {
+        Instant hour = at.truncatedTo(ChronoUnit.HOURS);
+        int minute = (int) ChronoUnit.MINUTES.between(hour, at);
+        pending.update(new Hour(organizationId, keyId, hour), Use::new, use -> use.add(scopes, clientAddress, minute));
+    }
+
+    @Scheduled(fixedDelayString = "${keymint.usage.flush-interval:5s}")
+    @PreDestroy
+    public synchronized void flush() {
+        Map<Hour, Use> batch = pending.takeBatch();
+        try {
+            if (!batch.isEmpty()) {
+                repository.add(batch);
+            }
+            Instant hour = clock.instant().truncatedTo(ChronoUnit.HOURS);
+            if (!hour.equals(cleanedHour)) { // once an hour: only whole hours age out
+                repository.deleteBefore(hour.minus(JdbcKeyUseRepository.KEPT));
+                cleanedHour = hour;
+            }
+        } catch (DataAccessException e) {
+            pending.putBack(batch);
+            log.warn("Could not record key use for {} key hours; will retry: {}", batch.size(), e.getMessage());
+        }
+    }
+
+    /**
+     * Writes this instance's gathering first; other instances' arrive within their flush interval
+     * ({@code keymint.usage.flush-interval}).
+     */
+    @Override
+    public RecentKeyUse since(ApiKey key, Instant since) {
+        flush();
+        return repository.since(key.organizationId(), key.id(), since.truncatedTo(ChronoUnit.HOURS));
+    }
+
+    /** A key's hour: one row of {@code key_usage_detail_hourly}. */
+    record Hour(long organizationId, String keyId, Instant hour) {
+    }
+
+    /** What one hour of a key gathered; changed only under {@link PendingWrites#update}'s lock. */
+    static final class Use {
+
+        final Map<String, Long> tokensByScope = new HashMap<>();
+        final Map<String, Long> tokensByAddress = new HashMap<>();
+        final long[] tokensPerMinute = new long[60];
+        long untrackedScopeTokens;
+        long untrackedAddressTokens;
+
+        void add(Collection<String> scopes, String address, int minute) {
+            tokensPerMinute[minute]++;
+            boolean untracked = false;
+            for (String scope : scopes) {
+                untracked |= !count(tokensByScope, scope, 1);
+            }
+            if (untracked) {
+                untrackedScopeTokens++;
+            }
+            if (address == null || !count(tokensByAddress, address, 1)) {
+                untrackedAddressTokens++;
+            }
+        }
+
+        /** Adds another gathering of the same hour (a batch put back after a failed write). */
+        Use absorb(Use other) {
+            other.tokensByScope.forEach((scope, n) -> untrackedScopeTokens += count(tokensByScope, scope, n) ? 0 : n);
+            other.tokensByAddress.forEach((address, n) ->
+                    untrackedAddressTokens += count(tokensByAddress, address, n) ? 0 : n);
+            for (int i = 0; i < 60; i++) {
+                tokensPerMinute[i] += other.tokensPerMinute[i];
+            }
+            untrackedScopeTokens += other.untrackedScopeTokens;
+            untrackedAddressTokens += other.untrackedAddressTokens;
+            return this;
+        }
+
+        /** Adds {@code n} to the entry; false when it is new and the map is full. */
+        private static boolean count(Map<String, Long> counts, String entry, long n) {
+            if (counts.size() >= MAX_TRACKED && !counts.containsKey(entry)) {
+                return false;
+            }
+            counts.merge(entry, n, Long::sum);
+            return true;
+        }
+    }
+}
