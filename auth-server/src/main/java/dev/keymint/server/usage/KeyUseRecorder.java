@@ -5,11 +5,15 @@ import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.RecentKeyUse;
 import jakarta.annotation.PreDestroy;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -25,7 +29,8 @@ import org.springframework.stereotype.Component;
  * <p>Bounded: per key and hour an instance tracks at most {@value #MAX_TRACKED} distinct scopes
  * (a key holds at most 100, so only down-scoped requests can reach the cap) and
  * {@value #MAX_TRACKED} distinct addresses; tokens past either cap are counted as untracked, which
- * the warnings then mention instead of naming the scope or address. Thread-safe.
+ * the warnings then mention instead of naming the scope or address. What an hour tracks is
+ * remembered across flushes for the current and the previous hour. Thread-safe.
  */
 @Component
 public class KeyUseRecorder implements RecentKeyUse.Source {
@@ -36,6 +41,8 @@ public class KeyUseRecorder implements RecentKeyUse.Source {
     private final JdbcKeyUseRepository repository;
     private final Clock clock;
     private final PendingWrites<Hour, Use> pending = new PendingWrites<>(Use::absorb);
+    /** What each key hour tracks one by one, across flushes: what makes the caps hold per hour. */
+    private final ConcurrentHashMap<Hour, Tracked> tracked = new ConcurrentHashMap<>();
     private Instant cleanedHour = Instant.EPOCH;
 
     public KeyUseRecorder(JdbcKeyUseRepository repository, Clock clock) {
@@ -43,12 +50,13 @@ public class KeyUseRecorder implements RecentKeyUse.Source {
         this.clock = clock;
     }
 
-    /** Called on the token path for each issued token: one map update, no I/O. */
+    /** Called on the token path for each issued token: two map updates, no I/O. */
     public void issued(long organizationId, String keyId, Collection<String> scopes, String clientAddress,
                        Instant at) {
-        Instant hour = at.truncatedTo(ChronoUnit.HOURS);
-        int minute = (int) ChronoUnit.MINUTES.between(hour, at);
-        pending.update(new Hour(organizationId, keyId, hour), Use::new, use -> use.add(scopes, clientAddress, minute));
+        Hour hour = new Hour(organizationId, keyId, at.truncatedTo(ChronoUnit.HOURS));
+        int minute = (int) ChronoUnit.MINUTES.between(hour.hour(), at);
+        Tracked seen = tracked.computeIfAbsent(hour, h -> new Tracked());
+        pending.update(hour, Use::new, use -> use.add(scopes, clientAddress, minute, seen));
     }
 
     @Scheduled(fixedDelayString = "${keymint.usage.flush-interval:5s}")
@@ -60,6 +68,7 @@ public class KeyUseRecorder implements RecentKeyUse.Source {
                 repository.add(batch);
             }
             Instant hour = clock.instant().truncatedTo(ChronoUnit.HOURS);
+            tracked.keySet().removeIf(h -> h.hour().isBefore(hour.minus(Duration.ofHours(1))));
             if (!hour.equals(cleanedHour)) { // once an hour: only whole hours age out
                 repository.deleteBefore(hour.minus(JdbcKeyUseRepository.KEPT));
                 cleanedHour = hour;
@@ -84,7 +93,21 @@ public class KeyUseRecorder implements RecentKeyUse.Source {
     record Hour(long organizationId, String keyId, Instant hour) {
     }
 
-    /** What one hour of a key gathered; changed only under {@link PendingWrites#update}'s lock. */
+    /**
+     * The scopes and addresses a key hour tracks one by one, at most {@value #MAX_TRACKED} each;
+     * changed only under {@link PendingWrites#update}'s lock for that key hour.
+     */
+    static final class Tracked {
+
+        private final Set<String> scopes = new HashSet<>();
+        private final Set<String> addresses = new HashSet<>();
+
+        private static boolean admits(Set<String> entries, String entry) {
+            return entries.contains(entry) || (entries.size() < MAX_TRACKED && entries.add(entry));
+        }
+    }
+
+    /** What one hour of a key gathered since the last flush; changed only under {@link PendingWrites#update}'s lock. */
     static final class Use {
 
         final Map<String, Long> tokensByScope = new HashMap<>();
@@ -93,40 +116,36 @@ public class KeyUseRecorder implements RecentKeyUse.Source {
         long untrackedScopeTokens;
         long untrackedAddressTokens;
 
-        void add(Collection<String> scopes, String address, int minute) {
+        void add(Collection<String> scopes, String address, int minute, Tracked seen) {
             tokensPerMinute[minute]++;
             boolean untracked = false;
             for (String scope : scopes) {
-                untracked |= !count(tokensByScope, scope, 1);
+                if (Tracked.admits(seen.scopes, scope)) {
+                    tokensByScope.merge(scope, 1L, Long::sum);
+                } else {
+                    untracked = true;
+                }
             }
             if (untracked) {
                 untrackedScopeTokens++;
             }
-            if (address == null || !count(tokensByAddress, address, 1)) {
+            if (address != null && Tracked.admits(seen.addresses, address)) {
+                tokensByAddress.merge(address, 1L, Long::sum);
+            } else {
                 untrackedAddressTokens++;
             }
         }
 
-        /** Adds another gathering of the same hour (a batch put back after a failed write). */
+        /** Adds another gathering of the same hour (a batch put back after a failed write): its entries were admitted. */
         Use absorb(Use other) {
-            other.tokensByScope.forEach((scope, n) -> untrackedScopeTokens += count(tokensByScope, scope, n) ? 0 : n);
-            other.tokensByAddress.forEach((address, n) ->
-                    untrackedAddressTokens += count(tokensByAddress, address, n) ? 0 : n);
+            other.tokensByScope.forEach((scope, n) -> tokensByScope.merge(scope, n, Long::sum));
+            other.tokensByAddress.forEach((address, n) -> tokensByAddress.merge(address, n, Long::sum));
             for (int i = 0; i < 60; i++) {
                 tokensPerMinute[i] += other.tokensPerMinute[i];
             }
             untrackedScopeTokens += other.untrackedScopeTokens;
             untrackedAddressTokens += other.untrackedAddressTokens;
             return this;
-        }
-
-        /** Adds {@code n} to the entry; false when it is new and the map is full. */
-        private static boolean count(Map<String, Long> counts, String entry, long n) {
-            if (counts.size() >= MAX_TRACKED && !counts.containsKey(entry)) {
-                return false;
-            }
-            counts.merge(entry, n, Long::sum);
-            return true;
         }
     }
 }

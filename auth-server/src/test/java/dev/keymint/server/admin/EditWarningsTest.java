@@ -90,6 +90,23 @@ class EditWarningsTest {
     }
 
     @Test
+    void pastTheTrackingCapAddressesAreSummedUpNotNamed() {
+        Key key = create("{\"name\": \"many callers\", \"scopes\": [\"read:x/**\"]}");
+        for (int i = 1; i <= 102; i++) {
+            assertThat(key.token("198.51.100." + i, null).status()).isEqualTo(200);
+        }
+
+        List<String> warnings = messages(admin.patch("/keys/" + key.id + "?dry_run=true", "{\"allowed_cidrs\": [\"127.0.0.0/8\"]}"));
+
+        assertThat(warnings).hasSize(12);
+        assertThat(warnings.subList(0, 10)).allMatch(message -> message.matches(
+                "address 198\\.51\\.100\\.\\d+ sent token requests in the last 24 h \\(1 token issued\\) and is outside the new allowed ranges"));
+        assertThat(warnings.get(10)).isEqualTo("and 90 more addresses (90 tokens) lose access in the same way");
+        assertThat(warnings.get(11)).isEqualTo("2 tokens in the last 24 h went to addresses too many to track one by one; "
+                + "some of them may be outside the new allowed ranges");
+    }
+
+    @Test
     void aRateLimitBelowTheRecentPeakWarns() {
         Key key = create("{\"name\": \"rate\", \"scopes\": [\"read:x/**\"]}");
         for (int i = 0; i < 3; i++) {
@@ -213,8 +230,7 @@ class EditWarningsTest {
             if (forwardedFor != null) {
                 request.header("X-Forwarded-For", forwardedFor);
             }
-            Response response = TokenClient.send(request.build());
-            return response;
+            return TokenClient.send(request.build());
         }
     }
 }

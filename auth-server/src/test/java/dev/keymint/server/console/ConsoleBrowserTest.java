@@ -204,6 +204,29 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void narrowingARecentlyUsedKeyShowsWhatCallersLoseAndAsksBeforeSaving() {
+        JsonNode key = createKeyThroughTheApi("exporter", "read:exports/**");
+        String id = key.get("id").asString();
+        assertThat(tokens.basic(id, key.get("api_key").asString(), "grant_type", "client_credentials").status()).isEqualTo(200);
+        openKeyPage(id);
+
+        browser.click("#detail-edit");
+        WebElement scopes = browser.visible("#f-scopes");
+        scopes.clear();
+        scopes.sendKeys("read:exports/eu/**");
+        browser.find("#key-form-submit").click();
+        browser.textIn("#key-form-warnings", "This change breaks calls that worked in the last 24 hours");
+        assertThat(browser.find("#key-form-warnings").getText())
+                .contains("Scope read:exports/** was carried by 1 token in the last 24 h; the new scopes do not cover it.");
+        browser.screenshot("edit-warnings");
+        assertThat(api.get("/keys/" + id).json().get("scopes").toString()).as("nothing saved yet").isEqualTo("[\"read:exports/**\"]");
+
+        browser.click("#key-form-save-anyway");
+        browser.textIn("#notice", "saved");
+        assertThat(api.get("/keys/" + id).json().get("scopes").toString()).isEqualTo("[\"read:exports/eu/**\"]");
+    }
+
+    @Test
     void deletingARecentlyUsedKeyAsksTwice() {
         JsonNode key = createKeyThroughTheApi("old job", "read:jobs/**");
         String id = key.get("id").asString();
