@@ -1,5 +1,6 @@
 package dev.keymint.server.keys;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -30,6 +31,6 @@ public record RecentKeyUse(Map<String, Long> tokensByScope, long untrackedScopeT
     public interface Source {
 
         /** The key's use since {@code since}, including what this instance has not written yet. */
-        RecentKeyUse since(ApiKey key, java.time.Instant since);
+        RecentKeyUse since(ApiKey key, Instant since);
     }
 }
