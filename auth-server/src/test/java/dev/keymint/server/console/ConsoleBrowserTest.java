@@ -72,6 +72,14 @@ class ConsoleBrowserTest {
         return api.post("/keys", "{\"name\": \"" + name + "\", \"scopes\": [\"" + scope + "\"]}").json();
     }
 
+    /** A key created through the API that has just had a token: "used in the last 24 hours". */
+    private String keyUsedJustNow(String name, String scope) {
+        JsonNode key = createKeyThroughTheApi(name, scope);
+        String id = key.get("id").asString();
+        assertThat(tokens.basic(id, key.get("api_key").asString(), "grant_type", "client_credentials").status()).isEqualTo(200);
+        return id;
+    }
+
     private void openKeyPage(String id) {
         browser.open("/console/#keys/" + id);   // a fresh load: sign in, then the key's page
         signIn(admin.apiKey());
@@ -205,9 +213,7 @@ class ConsoleBrowserTest {
 
     @Test
     void narrowingARecentlyUsedKeyShowsWhatCallersLoseAndAsksBeforeSaving() {
-        JsonNode key = createKeyThroughTheApi("exporter", "read:exports/**");
-        String id = key.get("id").asString();
-        assertThat(tokens.basic(id, key.get("api_key").asString(), "grant_type", "client_credentials").status()).isEqualTo(200);
+        String id = keyUsedJustNow("exporter", "read:exports/**");
         openKeyPage(id);
 
         browser.click("#detail-edit");
@@ -228,9 +234,7 @@ class ConsoleBrowserTest {
 
     @Test
     void deletingARecentlyUsedKeyAsksTwice() {
-        JsonNode key = createKeyThroughTheApi("old job", "read:jobs/**");
-        String id = key.get("id").asString();
-        assertThat(tokens.basic(id, key.get("api_key").asString(), "grant_type", "client_credentials").status()).isEqualTo(200);
+        String id = keyUsedJustNow("old job", "read:jobs/**");
         openKeyPage(id);
 
         browser.click("#detail-delete");
