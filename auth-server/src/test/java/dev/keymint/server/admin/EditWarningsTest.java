@@ -7,8 +7,12 @@ import dev.keymint.server.testsupport.KeymintServer;
 import dev.keymint.server.testsupport.TokenClient;
 import dev.keymint.server.testsupport.TokenClient.Response;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -120,6 +124,22 @@ class EditWarningsTest {
     }
 
     @Test
+    void aQuotaBelowTheLastDaysTokensAndAnExpiryWithin24HoursWarn() {
+        Key key = create("{\"name\": \"quota\", \"scopes\": [\"read:x/**\"]}");
+        for (int i = 0; i < 3; i++) {
+            key.token(null, null);
+        }
+        String soon = Instant.now().plus(Duration.ofHours(2)).truncatedTo(ChronoUnit.SECONDS).toString();
+
+        Response dry = admin.patch("/keys/" + key.id + "?dry_run=true",
+                "{\"quota\": {\"limit\": 2, \"period\": \"day\"}, \"expires_at\": \"" + soon + "\"}");
+
+        assertThat(messages(dry)).containsExactly(
+                "the new quota of 2 tokens per day is below the 3 tokens issued in the last 24 h",
+                "the key will expire at " + soon + ", within 24 h: its callers lose access then");
+    }
+
+    @Test
     void wideningNeverWarns() {
         Key key = create("""
                 {"name": "widen", "scopes": ["read:a/**"], "allowed_cidrs": ["127.0.0.0/8"],
@@ -226,7 +246,7 @@ class EditWarningsTest {
                     .header("Authorization", "Basic " + Base64.getEncoder()
                             .encodeToString(credentials.getBytes(StandardCharsets.UTF_8)))
                     .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials"
-                            + (scope == null ? "" : "&scope=" + java.net.URLEncoder.encode(scope, StandardCharsets.UTF_8))));
+                            + (scope == null ? "" : "&scope=" + URLEncoder.encode(scope, StandardCharsets.UTF_8))));
             if (forwardedFor != null) {
                 request.header("X-Forwarded-For", forwardedFor);
             }
