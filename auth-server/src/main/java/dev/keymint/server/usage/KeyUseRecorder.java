@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,21 +34,29 @@ import org.springframework.stereotype.Component;
  * remembered across flushes for the current and the previous hour. Thread-safe.
  */
 @Component
-public class KeyUseRecorder implements RecentKeyUse.Source {
+public class KeyUseRecorder implements RecentKeyUse.Source, SchedulingConfigurer {
 
     static final int MAX_TRACKED = 100;
     private static final Logger log = LoggerFactory.getLogger(KeyUseRecorder.class);
 
     private final JdbcKeyUseRepository repository;
     private final Clock clock;
+    private final Duration flushInterval;
     private final PendingWrites<Hour, Use> pending = new PendingWrites<>(Use::absorb);
     /** What each key hour tracks one by one, across flushes: what makes the caps hold per hour. */
     private final ConcurrentHashMap<Hour, Tracked> tracked = new ConcurrentHashMap<>();
     private Instant cleanedHour = Instant.EPOCH;
 
-    public KeyUseRecorder(JdbcKeyUseRepository repository, Clock clock) {
+    public KeyUseRecorder(JdbcKeyUseRepository repository, UsageProperties properties, Clock clock) {
         this.repository = repository;
+        this.flushInterval = properties.flushInterval();
         this.clock = clock;
+    }
+
+    /** Flushes with the usage counts' interval ({@code keymint.usage.flush-interval}). */
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(this::flush, flushInterval);
     }
 
     /** Called on the token path for each issued token: two map updates, no I/O. */
@@ -59,7 +68,6 @@ public class KeyUseRecorder implements RecentKeyUse.Source {
         pending.update(hour, Use::new, use -> use.add(scopes, clientAddress, minute, seen));
     }
 
-    @Scheduled(fixedDelayString = "${keymint.usage.flush-interval:5s}")
     @PreDestroy
     public synchronized void flush() {
         Map<Hour, Use> batch = pending.takeBatch();
