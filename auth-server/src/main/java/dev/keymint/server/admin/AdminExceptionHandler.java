@@ -2,26 +2,28 @@ package dev.keymint.server.admin;
 
 import dev.keymint.server.keys.KeyChangeNotConfirmedException;
 import dev.keymint.server.keys.KeyRefusedException;
+import dev.keymint.server.web.Problems;
 import jakarta.servlet.http.HttpServletRequest;
 import java.net.URI;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
  * The admin API's one error writer: every failure, Spring MVC's own included (wrong method,
  * unreadable parameters, …), becomes {@code application/problem+json}; an unexpected failure is
- * logged by type and answered with a bare 500 problem, never a stack trace. Every 403 carries
+ * logged with its stack trace and answered with a bare 500 problem, never a stack trace. Every 403 carries
  * its RFC 6750 {@code WWW-Authenticate} challenge.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9457">RFC 9457</a>
@@ -67,9 +69,8 @@ final class AdminExceptionHandler extends ResponseEntityExceptionHandler {
             CannotCreateTransactionException.class})
     ResponseEntity<ProblemDetail> database(RuntimeException e) {
         log.error("Admin request failed on the database: {}", e.getClass().getSimpleName());
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE,
+        ProblemDetail body = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "Service Unavailable",
                 "The database is unavailable; retry shortly");
-        body.setType(URI.create(AdminProblem.TYPE_BASE + "unavailable"));
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").body(body);
     }
 
@@ -77,16 +78,31 @@ final class AdminExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(KeyChangeNotConfirmedException.class)
     ResponseEntity<ProblemDetail> notConfirmed(KeyChangeNotConfirmedException e) {
         log.warn("Admin key change not confirmed by every instance: {}", e.getMessage());
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage()
-                + "; until it is, that instance may still issue tokens for the key as it was. Repeat the request to wait again.");
-        body.setType(URI.create(AdminProblem.TYPE_BASE + "not-confirmed"));
+        ProblemDetail body = Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "not-confirmed", "Service Unavailable",
+                e.getMessage() + "; until it is, that instance may still issue tokens for the key as it was."
+                        + " Repeat the request to wait again.");
         return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).header("Retry-After", "1").body(body);
     }
 
+    /**
+     * Spring MVC's own failures (a parameter of the wrong type, a body of the wrong media type, …):
+     * its detail, in the shape of every other admin problem.
+     */
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
+                                                             HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = Problems.ofStatus(status.value());
+        if (body instanceof ProblemDetail spring && spring.getDetail() != null) {
+            problem.setDetail(spring.getDetail());
+        }
+        return super.handleExceptionInternal(e, problem, headers, status, request);
+    }
+
     @ExceptionHandler(RuntimeException.class)
-    ResponseEntity<ProblemDetail> unexpected(RuntimeException e) {
-        log.error("Admin request failed: {}", e.getClass().getName());
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+    ResponseEntity<ProblemDetail> unexpected(RuntimeException e, HttpServletRequest request) {
+        // The stack trace stays in the server's log: it is what a bug report needs, and no client's business.
+        log.error("Admin request {} {} failed", request.getMethod(), request.getRequestURI(), e);
+        ProblemDetail body = Problems.of(HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
         return ResponseEntity.internalServerError().body(body);
     }
 }

@@ -1,8 +1,7 @@
 package dev.keymint.server.admin;
 
-import java.net.URI;
+import dev.keymint.server.web.Problems;
 import java.util.List;
-import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 
@@ -14,17 +13,13 @@ import org.springframework.http.ProblemDetail;
  */
 public final class AdminProblem extends RuntimeException {
 
-    static final String TYPE_BASE = "https://keymint.dev/problems/";
-
     private final transient ProblemDetail problem;
     /** For a 403: the scope the caller would need (RFC 6750 {@code scope}), or null when no scope would do. */
     private String requiredScope;
 
     private AdminProblem(HttpStatus status, String type, String title, String detail) {
         super(detail, null, false, false);
-        this.problem = ProblemDetail.forStatusAndDetail(status, detail);
-        this.problem.setType(URI.create(TYPE_BASE + type));
-        this.problem.setTitle(title);
+        this.problem = Problems.of(status, type, title, detail);
     }
 
     ProblemDetail problem() {
@@ -40,8 +35,12 @@ public final class AdminProblem extends RuntimeException {
         return this;
     }
 
-    /** 400 with one entry per bad field: {@code {"field": "scopes[1]", "message": "…"}}. */
-    static AdminProblem invalid(List<Map<String, String>> fieldErrors) {
+    /** One bad field of a request body: {@code {"field": "scopes[1]", "message": "…"}}. */
+    record FieldError(String field, String message) {
+    }
+
+    /** 400 with one entry per bad field. */
+    static AdminProblem invalid(List<FieldError> fieldErrors) {
         return new AdminProblem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
                 "The request has " + fieldErrors.size() + " invalid field(s)").with("errors", fieldErrors);
     }

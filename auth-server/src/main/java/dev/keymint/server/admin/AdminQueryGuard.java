@@ -51,7 +51,7 @@ final class AdminQueryGuard extends OncePerRequestFilter {
         try {
             return request.getContentType() == null ? null : MediaType.parseMediaType(request.getContentType());
         } catch (InvalidMediaTypeException e) {
-            return null; // not a form, so not parsed as parameters; JsonBody refuses it if a body is read
+            return null; // not a form, so not parsed as parameters; JsonBodies refuses it if a body is read
         }
     }
 

@@ -4,9 +4,9 @@ import static dev.keymint.sdk.spring.KeymintAuthorization.require;
 
 import dev.keymint.server.tokens.IssuerResolver;
 import dev.keymint.server.tokens.OwnTokenVerifiers;
+import dev.keymint.server.web.Problems;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
@@ -18,7 +18,6 @@ import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
-import org.springframework.http.MediaType;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
@@ -137,15 +136,9 @@ public class AdminSecurityConfiguration {
         return printable.length() > 200 ? printable.substring(0, 200) : printable;
     }
 
+    /** A problem written by a filter or entry point, ahead of Spring MVC: the same shape as every admin problem. */
     static void writeProblem(JsonMapper json, HttpServletResponse response, HttpStatus status, String type,
                              String title, String detail) throws IOException {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", AdminProblem.TYPE_BASE + type);
-        problem.put("title", title);
-        problem.put("status", status.value());
-        problem.put("detail", detail);
-        response.setStatus(status.value());
-        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), problem);
+        Problems.write(json, response, Problems.of(status, type, title, detail));
     }
 }

@@ -5,12 +5,11 @@ import dev.keymint.server.keys.KeyActor;
 import dev.keymint.server.keys.KeyAuditTrail;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Appends to and reads {@code audit_events}; the table refuses updates and deletes. A key's state
@@ -56,7 +55,7 @@ class JdbcAuditRepository implements KeyAuditTrail {
         if (key == null) {
             return null;
         }
-        Map<String, Object> view = new LinkedHashMap<>(KeyViews.view(key, clock.instant()));
+        ObjectNode view = json.valueToTree(KeyView.of(key, clock.instant()));
         view.remove("last_used_at");
         view.remove("over_budget"); // follows the clock and reports, not the admin: not part of a change
         return json.writeValueAsString(view);

@@ -2,15 +2,15 @@ package dev.keymint.server.admin;
 
 import dev.keymint.server.tokens.IssuerResolver;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * The admin API's OAuth 2.0 Protected Resource Metadata, where its 401 challenge's
@@ -30,17 +30,19 @@ class ProtectedResourceMetadataEndpoint {
     }
 
     @GetMapping(AdminSecurityConfiguration.RESOURCE_METADATA)
-    ResponseEntity<Map<String, Object>> metadata() {
+    ResponseEntity<Metadata> metadata() {
         String issuer = issuers.issuer();
-        Map<String, Object> metadata = new LinkedHashMap<>();
-        metadata.put("resource", issuer + AdminSecurityConfiguration.BASE);
-        metadata.put("authorization_servers", List.of(issuer));
-        metadata.put("bearer_methods_supported", List.of("header"));
-        metadata.put("scopes_supported", AdminSecurityConfiguration.SCOPES.values().stream().sorted().toList());
-        metadata.put("resource_name", "Keymint admin API");
+        Metadata metadata = new Metadata(issuer + AdminSecurityConfiguration.BASE, List.of(issuer), List.of("header"),
+                AdminSecurityConfiguration.SCOPES.values().stream().sorted().toList(), "Keymint admin API");
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_JSON)
                 .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)))
                 .body(metadata);
+    }
+
+    /** The RFC 9728 §2 members Keymint publishes. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Metadata(String resource, List<String> authorizationServers, List<String> bearerMethodsSupported,
+                    List<String> scopesSupported, String resourceName) {
     }
 }

@@ -1,5 +1,6 @@
 package dev.keymint.server.admin;
 
+import dev.keymint.server.web.Problems;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -28,13 +29,13 @@ final class RoutingProblems {
             response.header(HttpHeaders.ALLOW, e.getSupportedHttpMethods().stream().map(Object::toString)
                     .reduce((a, b) -> a + ", " + b).orElse(""));
         }
-        return response.body(ProblemDetail.forStatusAndDetail(HttpStatus.METHOD_NOT_ALLOWED,
+        return response.body(Problems.of(HttpStatus.METHOD_NOT_ALLOWED,
                 "Method " + e.getMethod() + " is not supported here"));
     }
 
     @ExceptionHandler(NoResourceFoundException.class)
     ResponseEntity<ProblemDetail> notFound(NoResourceFoundException e) {
         return ResponseEntity.status(HttpServletResponse.SC_NOT_FOUND)
-                .body(ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, "No such resource"));
+                .body(Problems.ofStatus(HttpServletResponse.SC_NOT_FOUND));
     }
 }

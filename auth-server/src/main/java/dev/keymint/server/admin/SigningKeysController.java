@@ -3,14 +3,15 @@ package dev.keymint.server.admin;
 import dev.keymint.server.signing.SigningKeyRotation;
 import dev.keymint.server.signing.SigningKeyRotation.PublishedKey;
 import jakarta.servlet.http.HttpServletRequest;
-import java.util.LinkedHashMap;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * The operator's view of the signing keys ({@code admin:signing-keys/**} and a key of the operator
@@ -31,14 +32,14 @@ class SigningKeysController {
     }
 
     @GetMapping(AdminSecurityConfiguration.BASE + "/signing-keys")
-    Map<String, Object> list(HttpServletRequest request) {
+    Listing list(HttpServletRequest request) {
         callers.currentOperator(request, "see signing keys");
-        return Map.of("items", rotation.published().stream().map(SigningKeysController::view).toList());
+        return new Listing(views(rotation.published()));
     }
 
     /** Planned rotation by default; {@code ?emergency=true} removes the current key at once. */
     @PostMapping(AdminSecurityConfiguration.BASE + "/signing-keys/rotate")
-    Map<String, Object> rotate(HttpServletRequest request, @RequestParam(defaultValue = "false") String emergency) {
+    Rotated rotate(HttpServletRequest request, @RequestParam(defaultValue = "false") String emergency) {
         if (!emergency.equals("true") && !emergency.equals("false")) {
             throw AdminProblem.badRequest("emergency must be true or false");
         }
@@ -46,21 +47,23 @@ class SigningKeysController {
         boolean compromised = Boolean.parseBoolean(emergency);
         String kid = compromised ? rotation.replaceCompromisedKey() : rotation.rotate();
         audit.append(caller, compromised ? "signing-key.emergency-rotate" : "signing-key.rotate", kid, null, null);
-        List<PublishedKey> keys = rotation.published();
-        Map<String, Object> response = new LinkedHashMap<>();
-        response.put("kid", kid);
-        response.put("items", keys.stream().map(SigningKeysController::view).toList());
-        return response;
+        return new Rotated(kid, views(rotation.published()));
     }
 
-    private static Map<String, Object> view(PublishedKey key) {
-        Map<String, Object> item = new LinkedHashMap<>();
-        item.put("kid", key.kid());
-        item.put("algorithm", key.algorithm());
-        item.put("state", key.state());
-        item.put("created_at", key.createdAt());
-        item.put("activated_at", key.activatedAt());
-        item.put("retired_at", key.retiredAt());
-        return item;
+    private static List<SigningKey> views(List<PublishedKey> keys) {
+        return keys.stream().map(key -> new SigningKey(key.kid(), key.algorithm(), key.state(), key.createdAt(),
+                key.activatedAt(), key.retiredAt())).toList();
+    }
+
+    record Listing(List<SigningKey> items) {
+    }
+
+    /** After a rotation: the new current key's {@code kid} and every published key. */
+    record Rotated(String kid, List<SigningKey> items) {
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record SigningKey(String kid, String algorithm, String state, Instant createdAt, Instant activatedAt,
+                      Instant retiredAt) {
     }
 }

@@ -1,28 +1,26 @@
 package dev.keymint.server.admin;
 
+import dev.keymint.server.admin.AdminProblem.FieldError;
 import dev.keymint.server.usage.UsageReports;
-import dev.keymint.server.usage.UsageReports.Entry;
 import dev.keymint.server.usage.UsageReports.Outcome;
 import jakarta.servlet.http.HttpServletRequest;
-import java.time.Clock;
-import java.time.Duration;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * {@code POST /admin/v1/usage-reports}: resource servers report the API requests they verified
@@ -41,44 +39,38 @@ class UsageReportsController {
     static final int MAX_KEYS = 10_000;
     static final long MAX_COUNT = 1_000_000_000_000L;
     static final long MAX_COST = 1_000_000_000_000_000L;
-    private static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
-    private static final Pattern BATCH_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final Set<String> FIELDS = Set.of("batch_id", "keys");
-    private static final Set<String> ENTRY_FIELDS = Set.of("client_id", "allowed", "refused_scope", "refused_rate",
-            "cost", "last_request_at");
-    /** A report with thousands of bad entries is answered with the first few. */
-    private static final int MAX_ERRORS = 20;
+    private static final String BATCH_ID = "must be 1-64 characters of A-Z a-z 0-9 . _ - (e.g. a UUID)";
+    private static final String CLIENT_ID = "must be a key id (1-64 printable ASCII characters)";
+    private static final String COUNT = "must be an integer from 0 to " + MAX_COUNT;
+    private static final String COST = "must be an integer from 0 to " + MAX_COST;
     private static final int MAX_ATTEMPTS = 3;
 
     private final UsageReports reports;
     private final AdminCallers callers;
-    private final JsonMapper json;
-    private final Clock clock;
+    private final JsonBodies bodies;
 
-    UsageReportsController(UsageReports reports, AdminCallers callers, JsonMapper json, Clock clock) {
+    UsageReportsController(UsageReports reports, AdminCallers callers, JsonBodies bodies) {
         this.reports = reports;
         this.callers = callers;
-        this.json = json;
-        this.clock = clock;
+        this.bodies = bodies;
     }
 
     @PostMapping(AdminSecurityConfiguration.BASE + "/usage-reports")
-    Map<String, Object> report(HttpServletRequest request) {
+    Booked report(HttpServletRequest request) {
         AdminCaller caller = callers.current(request);
-        JsonBody body = JsonBody.read(request, json, FIELDS, MAX_BODY_BYTES);
-        JsonNode batch = body.node("batch_id");
-        if (batch == null || !batch.isString() || !BATCH_ID.matcher(batch.asString()).matches()) {
-            body.error("batch_id", "must be 1-64 characters of A-Z a-z 0-9 . _ - (e.g. a UUID)");
+        Report report = bodies.read(request, Report.class, MAX_BODY_BYTES);
+        List<FieldError> repeated = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < report.keys().size() && repeated.size() < JsonBodies.MAX_ERRORS; i++) {
+            if (!seen.add(report.keys().get(i).clientId())) {
+                repeated.add(new FieldError("keys[" + i + "].client_id", "appears more than once in the report"));
+            }
         }
-        List<Entry> entries = entries(body, clock.instant());
-        body.done();
-        Outcome outcome = book(caller, batch.asString(), entries);
-        Map<String, Object> response = new LinkedHashMap<>();
-        response.put("batch_id", batch.asString());
-        response.put("duplicate", outcome.duplicate());
-        response.put("accepted", outcome.accepted());
-        response.put("ignored", outcome.ignored());
-        return response;
+        if (!repeated.isEmpty()) {
+            throw AdminProblem.invalid(repeated);
+        }
+        Outcome outcome = book(caller, report.batchId(), report.keys().stream().map(Entry::booked).toList());
+        return new Booked(report.batchId(), outcome.duplicate(), outcome.accepted(), outcome.ignored());
     }
 
     /**
@@ -86,7 +78,7 @@ class UsageReportsController {
      * last-used flushes and admin changes touching the same keys at once): it was rolled back
      * whole, batch id included, so booking it again counts it once.
      */
-    private Outcome book(AdminCaller caller, String batchId, List<Entry> entries) {
+    private Outcome book(AdminCaller caller, String batchId, List<UsageReports.Entry> entries) {
         boolean operator = callers.isOperator(caller);
         for (int attempt = 1; ; attempt++) {
             try {
@@ -100,94 +92,37 @@ class UsageReportsController {
         }
     }
 
-    private static List<Entry> entries(JsonBody body, Instant now) {
-        JsonNode keys = body.node("keys");
-        if (keys == null || !keys.isArray()) {
-            body.error("keys", "must be an array of {client_id, allowed, refused_scope, refused_rate, cost, last_request_at}");
-            return List.of();
-        }
-        if (keys.size() > MAX_KEYS) {
-            body.error("keys", "must have at most " + MAX_KEYS + " entries; send several reports");
-            return List.of();
-        }
-        List<Entry> entries = new ArrayList<>(keys.size());
-        Set<String> seen = new HashSet<>();
-        int errors = 0;
-        for (int i = 0; i < keys.size() && errors < MAX_ERRORS; i++) {
-            String at = "keys[" + i + "]";
-            List<String> problems = new ArrayList<>();
-            Entry entry = entry(keys.get(i), now, problems);
-            if (entry != null && !seen.add(entry.clientId())) {
-                problems.add("client_id: appears more than once in the report");
-            }
-            for (String problem : problems) {
-                body.error(at, problem);
-                errors++;
-            }
-            if (problems.isEmpty()) {
-                entries.add(entry);
-            }
-        }
-        return entries;
+    /** The body: {@code {"batch_id": "…", "keys": [{client_id, allowed, refused_scope, refused_rate, cost, last_request_at}]}}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Report(
+            @NotNull(message = BATCH_ID) @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = BATCH_ID) String batchId,
+            @NotNull(message = "must be an array of {client_id, allowed, refused_scope, refused_rate, cost, last_request_at}")
+            @Size(max = MAX_KEYS, message = "must have at most " + MAX_KEYS + " entries; send several reports")
+            List<@NotNull(message = "must be an object") @Valid Entry> keys) {
     }
 
-    private static Entry entry(JsonNode node, Instant now, List<String> problems) {
-        if (node == null || !node.isObject()) {
-            problems.add("must be an object");
-            return null;
+    /** One key's counts since the reporter's last report; a count left out or null is 0. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Entry(
+            @NotNull(message = CLIENT_ID) @Pattern(regexp = "[\\x21-\\x7e]{1,64}", message = CLIENT_ID) String clientId,
+            @Min(value = 0, message = COUNT) @Max(value = MAX_COUNT, message = COUNT) Long allowed,
+            @Min(value = 0, message = COUNT) @Max(value = MAX_COUNT, message = COUNT) Long refusedScope,
+            @Min(value = 0, message = COUNT) @Max(value = MAX_COUNT, message = COUNT) Long refusedRate,
+            @Min(value = 0, message = COST) @Max(value = MAX_COST, message = COST) Long cost,
+            @FieldRules.ReportedAt Instant lastRequestAt) {
+
+        UsageReports.Entry booked() {
+            return new UsageReports.Entry(clientId, zeroIfNull(allowed), zeroIfNull(refusedScope),
+                    zeroIfNull(refusedRate), zeroIfNull(cost), lastRequestAt);
         }
-        for (Iterator<String> names = node.propertyNames().iterator(); names.hasNext(); ) {
-            String name = names.next();
-            if (!ENTRY_FIELDS.contains(name)) {
-                problems.add((name.length() > 60 ? name.substring(0, 60) + "…" : name) + ": unknown field");
-            }
+
+        private static long zeroIfNull(Long count) {
+            return count == null ? 0 : count;
         }
-        JsonNode clientId = node.get("client_id");
-        if (clientId == null || !clientId.isString() || clientId.asString().isEmpty() || clientId.asString().length() > 64
-                || clientId.asString().codePoints().anyMatch(c -> c < 0x21 || c > 0x7e)) {
-            problems.add("client_id: must be a key id (1-64 printable ASCII characters)");
-        }
-        long allowed = count(node, "allowed", MAX_COUNT, problems);
-        long refusedScope = count(node, "refused_scope", MAX_COUNT, problems);
-        long refusedRate = count(node, "refused_rate", MAX_COUNT, problems);
-        long cost = count(node, "cost", MAX_COST, problems);
-        Instant lastRequestAt = lastRequestAt(node.get("last_request_at"), now, problems);
-        return problems.isEmpty()
-                ? new Entry(clientId.asString(), allowed, refusedScope, refusedRate, cost, lastRequestAt) : null;
     }
 
-    /** A count from 0 to max; absent or null is 0. */
-    private static long count(JsonNode entry, String field, long max, List<String> problems) {
-        JsonNode node = entry.get(field);
-        if (node == null || node.isNull()) {
-            return 0;
-        }
-        if (!node.isIntegralNumber() || !node.canConvertToLong() || node.asLong() < 0 || node.asLong() > max) {
-            problems.add(field + ": must be an integer from 0 to " + max);
-            return 0;
-        }
-        return node.asLong();
-    }
-
-    private static Instant lastRequestAt(JsonNode node, Instant now, List<String> problems) {
-        if (node == null || node.isNull()) {
-            return null;
-        }
-        try {
-            if (node.isString() && node.asString().length() <= 40) {
-                Instant instant = OffsetDateTime.parse(node.asString()).toInstant();
-                if (instant.isAfter(now.plus(MAX_CLOCK_SKEW))) {
-                    problems.add("last_request_at: must not be more than 5 minutes in the future");
-                    return null;
-                }
-                if (AdminInstants.accepted(instant)) {
-                    return instant;
-                }
-            }
-        } catch (DateTimeParseException e) {
-            // answered below
-        }
-        problems.add("last_request_at: must be an RFC 3339 date-time, e.g. 2026-12-01T15:04:05Z");
-        return null;
+    /** What became of a report: {@code duplicate} when its batch id was booked before (then nothing was booked again). */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Booked(String batchId, boolean duplicate, int accepted, int ignored) {
     }
 }

@@ -8,7 +8,6 @@ import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ErrorReportValve;
 import org.apache.coyote.ActionCode;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 
 /**
@@ -53,7 +52,7 @@ public final class ProblemErrorReportValve extends ErrorReportValve {
             }
             Writer writer = response.getReporter();
             if (writer != null) {
-                writer.write(oauth ? oauthError(status) : problem(status));
+                writer.write(oauth ? oauthError(status) : Problems.toJson(Problems.ofStatus(status)));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException e) {
@@ -67,12 +66,5 @@ public final class ProblemErrorReportValve extends ErrorReportValve {
                 : "The request was refused before it reached the token endpoint (HTTP " + status
                         + ": a malformed URL or headers larger than the server accepts)";
         return "{\"error\":\"" + error + "\",\"error_description\":\"" + description + "\"}";
-    }
-
-    private static String problem(int status) {
-        HttpStatus known = HttpStatus.resolve(status);
-        String title = known == null ? "Error" : known.getReasonPhrase(); // constant ASCII: no escaping needed
-        return "{\"type\":\"about:blank\",\"title\":\"" + title + "\",\"status\":" + status
-                + ",\"detail\":\"" + title + "\"}";
     }
 }

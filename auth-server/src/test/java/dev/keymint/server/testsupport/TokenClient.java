@@ -54,6 +54,8 @@ public final class TokenClient {
     public static Response send(HttpRequest request) {
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+            OpenApiConformance.check(request.method(), request.uri(), response.statusCode(),
+                    response.headers().firstValue("Content-Type").orElse(null), response.body());
             return new Response(response);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
