@@ -50,7 +50,7 @@ class AdminKeyRerollTest {
                 + " from api_keys where id = ?";
         Map<String, Object> before = server.row(kept, id);
 
-        Response rerolled = admin.post("/keys/" + id + "/reroll", "{\"grace_period_seconds\": 3600}");
+        Response rerolled = reroll(admin, id, 3600);
 
         assertThat(rerolled.status()).as(rerolled.body()).isEqualTo(200);
         assertThat(rerolled.header("Cache-Control")).isEqualTo("no-store");
@@ -82,11 +82,11 @@ class AdminKeyRerollTest {
 
     @Test
     void rerollWithoutGraceRefusesTheOldSecretAtOnceSayingItWasReplaced() {
-        Response created = admin.post("/keys", "{\"name\": \"now\", \"scopes\": [\"read:x\"]}");
+        Response created = readKey("now");
         String id = created.field("id");
         String oldKey = created.field("api_key");
 
-        String newKey = admin.post("/keys/" + id + "/reroll", "{\"grace_period_seconds\": 0}").field("api_key");
+        String newKey = reroll(admin, id, 0).field("api_key");
 
         Response refused = token(id, oldKey);
         assertThat(refused.status()).isEqualTo(401);
@@ -97,12 +97,12 @@ class AdminKeyRerollTest {
 
     @Test
     void secondRerollDuringAGracePeriodEndsTheFirstSecretAtOnce() {
-        Response created = admin.post("/keys", "{\"name\": \"twice\", \"scopes\": [\"read:x\"]}");
+        Response created = readKey("twice");
         String id = created.field("id");
         String first = created.field("api_key");
-        String second = admin.post("/keys/" + id + "/reroll", "{\"grace_period_seconds\": 3600}").field("api_key");
+        String second = reroll(admin, id, 3600).field("api_key");
 
-        String third = admin.post("/keys/" + id + "/reroll", "{\"grace_period_seconds\": 3600}").field("api_key");
+        String third = reroll(admin, id, 3600).field("api_key");
 
         assertThat(token(id, first).status()).as("only one previous secret is kept").isEqualTo(401);
         assertThat(token(id, first).field("error_description")).isEqualTo("Unknown client or wrong API key");
@@ -112,7 +112,7 @@ class AdminKeyRerollTest {
 
     @Test
     void rerollWhenGraceOutOfBoundsOrMissingThen400NamingTheFieldAndNothingChanged() {
-        Response created = admin.post("/keys", "{\"name\": \"bounds\", \"scopes\": [\"read:x\"]}");
+        Response created = readKey("bounds");
         String id = created.field("id");
         String apiKey = created.field("api_key");
 
@@ -122,20 +122,20 @@ class AdminKeyRerollTest {
             assertThat(refused.status()).as(body + " -> " + refused.body()).isEqualTo(400);
             assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
         }
-        Response tooLong = admin.post("/keys/" + id + "/reroll", "{\"grace_period_seconds\": 604801}");
+        Response tooLong = reroll(admin, id, 604801);
         assertThat(tooLong.json().get("errors").toString()).contains("grace_period_seconds")
                 .contains("must be an integer from 0 to 604800 (7 days)");
-        assertThat(admin.post("/keys/" + id + "/reroll", "{\"grace_period_seconds\": 604800}").status())
+        assertThat(reroll(admin, id, 604800).status())
                 .as("the bound itself is allowed").isEqualTo(200);
         assertThat(token(id, apiKey).status()).isEqualTo(200);
     }
 
     @Test
     void rerollOfAnotherOrganizationsKeyThen404AndTheKeyUnchanged() {
-        Response created = admin.post("/keys", "{\"name\": \"mine\", \"scopes\": [\"read:x\"]}");
+        Response created = readKey("mine");
         String id = created.field("id");
 
-        Response refused = otherOrg.post("/keys/" + id + "/reroll", "{\"grace_period_seconds\": 0}");
+        Response refused = reroll(otherOrg, id, 0);
 
         assertThat(refused.status()).isEqualTo(404);
         assertThat(refused.body()).doesNotContain("api_key");
@@ -148,7 +148,7 @@ class AdminKeyRerollTest {
         String id = created.field("id");
         AdminClient narrower = AdminClient.of(server, owner, "admin:keys/** read:**");
 
-        Response refused = narrower.post("/keys/" + id + "/reroll", "{\"grace_period_seconds\": 0}");
+        Response refused = reroll(narrower, id, 0);
 
         assertThat(refused.status()).isEqualTo(403);
         assertThat(refused.json().get("scopes_not_held").toString()).isEqualTo("[\"write:x\"]");
@@ -158,14 +158,14 @@ class AdminKeyRerollTest {
 
     @Test
     void rerollOfARevokedKeyThen409AndOfADisabledKeyWorksOnceEnabled() {
-        Response revoked = admin.post("/keys", "{\"name\": \"gone\", \"scopes\": [\"read:x\"]}");
+        Response revoked = readKey("gone");
         admin.post("/keys/" + revoked.field("id") + "/revoke", null);
-        Response disabled = admin.post("/keys", "{\"name\": \"paused\", \"scopes\": [\"read:x\"]}");
+        Response disabled = readKey("paused");
         String pausedId = disabled.field("id");
         admin.post("/keys/" + pausedId + "/disable", null);
 
-        Response conflict = admin.post("/keys/" + revoked.field("id") + "/reroll", "{\"grace_period_seconds\": 0}");
-        Response rerolled = admin.post("/keys/" + pausedId + "/reroll", "{\"grace_period_seconds\": 0}");
+        Response conflict = reroll(admin, revoked.field("id"), 0);
+        Response rerolled = reroll(admin, pausedId, 0);
 
         assertThat(conflict.status()).isEqualTo(409);
         assertThat(conflict.field("detail")).isEqualTo("The key is revoked; a revoked key cannot be rerolled");
@@ -174,6 +174,14 @@ class AdminKeyRerollTest {
         assertThat(token(pausedId, rerolled.field("api_key")).field("error_description")).isEqualTo("The API key is disabled");
         admin.post("/keys/" + pausedId + "/enable", null);
         assertThat(token(pausedId, rerolled.field("api_key")).status()).isEqualTo(200);
+    }
+
+    private static Response readKey(String name) {
+        return admin.post("/keys", "{\"name\": \"" + name + "\", \"scopes\": [\"read:x\"]}");
+    }
+
+    private static Response reroll(AdminClient caller, String id, long graceSeconds) {
+        return caller.post("/keys/" + id + "/reroll", "{\"grace_period_seconds\": " + graceSeconds + "}");
     }
 
     private static Response token(String id, String apiKey) {
