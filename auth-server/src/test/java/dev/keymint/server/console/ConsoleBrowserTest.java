@@ -276,6 +276,7 @@ class ConsoleBrowserTest {
         browser.click("#detail-reroll");
         browser.visible("#reroll-dialog");
         new Select(browser.find("#reroll-grace")).selectByValue("3600");
+        browser.screenshot("reroll-grace");
         browser.click("#reroll-submit");
         String second = browser.visible("#secret-value").getAttribute("value");
         assertThat(second).startsWith("kmk_" + id + "_").isNotEqualTo(first);
