@@ -14,6 +14,7 @@ module dev.keymint.sdk {
     requires static jakarta.servlet;
     requires static spring.security.core;
     requires static spring.security.web;
+    requires static spring.web;
     requires static spring.security.oauth2.jose;
     requires static spring.security.oauth2.resource.server;
 

@@ -8,8 +8,9 @@ import java.util.Optional;
  * description that is safe to return to the caller (it never contains the token).
  *
  * <p>Most reasons mean the token is bad ({@code 401}, {@code error="invalid_token"});
- * {@link Reason#JWKS_UNAVAILABLE} and {@link Reason#STATUS_UNAVAILABLE} mean this side could not
- * obtain the issuer's keys or a current status list, a server-side failure ({@code 503}), see
+ * {@link Reason#JWKS_UNAVAILABLE}, {@link Reason#STATUS_UNAVAILABLE} and
+ * {@link Reason#TOKEN_ENDPOINT_UNAVAILABLE} mean this side could not obtain the issuer's keys, a
+ * current status list or a token for an API key, a server-side failure ({@code 503}), see
  * {@link #isServerFailure()}.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6750#section-3.1">RFC 6750 §3.1 Error Codes</a>
@@ -61,11 +62,22 @@ public final class TokenRejectedException extends KeymintException {
          * The token's Status List could not be fetched and no copy within the staleness bound
          * exists (or too many lists are tracked): a server-side failure.
          */
-        STATUS_UNAVAILABLE;
+        STATUS_UNAVAILABLE,
+        /**
+         * An API key sent as a Bearer token (with {@code TokenVerifier.Builder#apiKeys(boolean)}) was
+         * refused by Keymint's token endpoint; the description carries its OAuth error code, e.g.
+         * {@code invalid_client}, and its explanation.
+         */
+        API_KEY_REFUSED,
+        /**
+         * An API key sent as a Bearer token could not be exchanged: Keymint's token endpoint was
+         * unreachable or answered with a server error. A server-side failure.
+         */
+        TOKEN_ENDPOINT_UNAVAILABLE;
 
         /** @return whether this reason is a failure on the verifying side rather than a bad token */
         public boolean isServerFailure() {
-            return this == JWKS_UNAVAILABLE || this == STATUS_UNAVAILABLE;
+            return this == JWKS_UNAVAILABLE || this == STATUS_UNAVAILABLE || this == TOKEN_ENDPOINT_UNAVAILABLE;
         }
     }
 
@@ -94,7 +106,7 @@ public final class TokenRejectedException extends KeymintException {
         return reason;
     }
 
-    /** @return whether the verifying side failed (keys or status list unavailable) rather than the token being bad */
+    /** @return whether the verifying side failed (keys, status list or token endpoint unavailable) rather than the token being bad */
     public boolean isServerFailure() {
         return reason.isServerFailure();
     }

@@ -2,6 +2,8 @@ package dev.keymint.sdk;
 
 import dev.keymint.sdk.TokenRejectedException.Reason;
 import dev.keymint.sdk.internal.AccessTokenClaims;
+import dev.keymint.sdk.internal.ApiKeyExchange;
+import dev.keymint.sdk.internal.ApiKeyShape;
 import dev.keymint.sdk.internal.AccessTokenParser;
 import dev.keymint.sdk.internal.HttpFetcher;
 import dev.keymint.sdk.internal.JwksCache;
@@ -64,8 +66,10 @@ public final class TokenVerifier {
     private final RateLimiter rateLimiter;
     /** Null without a usage reporter. */
     private final UsageCounter usage;
+    /** Null unless API keys are accepted as Bearer tokens. */
+    private final ApiKeyExchange apiKeys;
 
-    private TokenVerifier(Builder b, JwksCache keys, StatusListCache statusLists) {
+    private TokenVerifier(Builder b, JwksCache keys, StatusListCache statusLists, ApiKeyExchange apiKeys) {
         this.issuer = b.issuer;
         this.algorithms = Collections.unmodifiableSet(EnumSet.copyOf(b.algorithms));
         this.clock = b.clock;
@@ -75,6 +79,7 @@ public final class TokenVerifier {
         this.statusLists = statusLists;
         this.rateLimiter = b.apiRateLimit ? new RateLimiter(b.maxRateLimitedKeys) : null;
         this.usage = b.usageReporter != null ? b.usageReporter.counter() : null;
+        this.apiKeys = apiKeys;
     }
 
     /**
@@ -104,8 +109,40 @@ public final class TokenVerifier {
      *                                {@link Reason#JWKS_UNAVAILABLE}, {@link Reason#STATUS_UNAVAILABLE})
      *                                the keys or a current status list cannot be obtained
      * @throws RateLimitedException   if the token's key exceeded its {@code api_requests_per_minute}
+     * @see #verify(String, String) API keys as Bearer tokens: this method exchanges them for an
+     *      unknown caller, so keys with allowed CIDRs are refused
      */
     public VerifiedToken verify(String bearerHeaderOrToken) {
+        return verify(bearerHeaderOrToken, null);
+    }
+
+    /**
+     * Verifies a token or, with {@link Builder#apiKeys(boolean) apiKeys(true)}, an API key sent as a
+     * Bearer token: the key is exchanged at Keymint's token endpoint for a token (once, then cached),
+     * which is verified as any token. The caller's address is sent along, so that the key's allowed
+     * CIDRs apply to the caller and not to this server.
+     *
+     * @param bearerHeaderOrToken an {@code Authorization} header value or the bare token or key
+     * @param callerAddress       the original caller's IP address (e.g. {@code getRemoteAddr()}), or
+     *                            null when unknown (then a key with allowed CIDRs is refused)
+     * @return the verified token
+     * @throws TokenRejectedException as {@link #verify(String)}; for a key also {@link Reason#MALFORMED}
+     *                                (wrong shape or checksum, no network call), {@link Reason#API_KEY_REFUSED}
+     *                                (the token endpoint's reason) and {@link Reason#TOKEN_ENDPOINT_UNAVAILABLE}
+     * @throws RateLimitedException   as {@link #verify(String)}
+     */
+    public VerifiedToken verify(String bearerHeaderOrToken, String callerAddress) {
+        if (apiKeys != null && bearerHeaderOrToken != null) {
+            String value = bearerHeaderOrToken.regionMatches(true, 0, "Bearer ", 0, 7)
+                    ? bearerHeaderOrToken.substring(7).strip() : bearerHeaderOrToken.strip();
+            if (ApiKeyShape.isKeyAttempt(value)) {
+                return verifyToken(apiKeys.accessToken(value, callerAddress));
+            }
+        }
+        return verifyToken(bearerHeaderOrToken);
+    }
+
+    private VerifiedToken verifyToken(String bearerHeaderOrToken) {
         AccessTokenParser.Parsed token = parser.parse(bearerHeaderOrToken);
         VerifierKey key = keys.key(token.kid(), token.algorithm());
         if (!key.verify(token.signingInput(), token.signature())) {
@@ -160,6 +197,11 @@ public final class TokenVerifier {
         return keys.fetchCount();
     }
 
+    /** @return how many API keys this verifier has exchanged at the token endpoint (0 without {@link Builder#apiKeys}) */
+    public long apiKeyExchangeCount() {
+        return apiKeys == null ? 0 : apiKeys.exchangeCount();
+    }
+
     /**
      * Configures a {@link TokenVerifier}. Not thread-safe; {@link #build()} checks the
      * combination and returns an immutable verifier.
@@ -196,6 +238,9 @@ public final class TokenVerifier {
         private boolean apiRateLimit = true;
         private int maxRateLimitedKeys = 100_000;
         private UsageReporter usageReporter;
+        private boolean acceptApiKeys;
+        private URI tokenEndpoint;
+        private int maxApiKeys = 10_000;
 
         private Builder(String issuer) {
             this.issuer = issuer;
@@ -534,6 +579,49 @@ public final class TokenVerifier {
         }
 
         /**
+         * Also accepts Keymint API keys ({@code kmk_…}) as Bearer tokens (default off). A key of the
+         * wrong shape or checksum is refused at once; a well-formed one is exchanged at
+         * {@link #tokenEndpoint(URI) the token endpoint} ({@code client_credentials}) for an access
+         * token of the same key, which is kept until shortly before it expires and verified as any
+         * token (status list, scopes, rate limit). A refusal carries the endpoint's reason
+         * ({@link Reason#API_KEY_REFUSED}); an unreachable endpoint is {@link Reason#TOKEN_ENDPOINT_UNAVAILABLE}
+         * (503). Pass the caller's address to {@link TokenVerifier#verify(String, String)}: Keymint
+         * checks a key's allowed CIDRs against it when this server is one of its trusted proxies.
+         *
+         * @param enabled true to accept API keys
+         * @return this builder
+         */
+        public Builder apiKeys(boolean enabled) {
+            this.acceptApiKeys = enabled;
+            return this;
+        }
+
+        /**
+         * Where API keys are exchanged (default {@code <issuer>/oauth/token}, Keymint's token endpoint).
+         *
+         * @param tokenEndpoint an https URL (http only for localhost or with {@link #allowPlainHttp()})
+         * @return this builder
+         */
+        public Builder tokenEndpoint(URI tokenEndpoint) {
+            this.tokenEndpoint = Objects.requireNonNull(tokenEndpoint, "tokenEndpoint cannot be null");
+            return this;
+        }
+
+        /**
+         * Most tokens of exchanged API keys kept at once (default 10,000), one per key and caller address.
+         *
+         * @param entries between 1 and 1,000,000
+         * @return this builder
+         */
+        public Builder maxApiKeys(int entries) {
+            if (entries < 1 || entries > 1_000_000) {
+                throw new IllegalArgumentException("maxApiKeys must be between 1 and 1000000");
+            }
+            this.maxApiKeys = entries;
+            return this;
+        }
+
+        /**
          * @return the verifier
          * @throws IllegalStateException    if options contradict each other
          * @throws IllegalArgumentException if the issuer is not an https URL (http only for
@@ -575,7 +663,23 @@ public final class TokenVerifier {
                     SignatureAlgorithm::fromJwsName, clockSkew, maxStatusListSize),
                     clock, minStatusRefresh, maxStatusRefresh, statusStaleness, clockSkew, maxStatusLists,
                     maxStatusListBody, allowPlainHttp));
-            return new TokenVerifier(this, cache, statusLists);
+            return new TokenVerifier(this, cache, statusLists, apiKeyExchange());
+        }
+
+        /** @return null unless API keys are accepted */
+        private ApiKeyExchange apiKeyExchange() {
+            if (!acceptApiKeys) {
+                if (tokenEndpoint != null) {
+                    throw new IllegalStateException("tokenEndpoint is where API keys are exchanged; set apiKeys(true) as well");
+                }
+                return null;
+            }
+            URI endpoint = tokenEndpoint != null ? tokenEndpoint
+                    : URI.create((issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer) + "/oauth/token");
+            Uris.checkFetchable(endpoint, "tokenEndpoint", allowPlainHttp); // the API key travels over it
+            Duration timeout = connectTimeout != null ? connectTimeout : Duration.ofSeconds(2);
+            return new ApiKeyExchange(new ApiKeyExchange.Settings(endpoint,
+                    readTimeout != null && readTimeout.compareTo(timeout) > 0 ? readTimeout : timeout, clock, maxApiKeys));
         }
 
         private static String nonBlank(String value, String name) {

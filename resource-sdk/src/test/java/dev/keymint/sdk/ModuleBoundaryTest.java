@@ -54,7 +54,7 @@ class ModuleBoundaryTest {
                 .collect(Collectors.toMap(Requires::name, Requires::modifiers));
 
         assertThat(requires).containsOnlyKeys("com.nimbusds.jose.jwt", "jakarta.servlet", "spring.security.core",
-                "spring.security.web", "spring.security.oauth2.jose", "spring.security.oauth2.resource.server");
+                "spring.security.web", "spring.web", "spring.security.oauth2.jose", "spring.security.oauth2.resource.server");
         assertThat(requires).containsEntry("com.nimbusds.jose.jwt", Set.of());
         requires.forEach((name, modifiers) -> {
             if (!name.equals("com.nimbusds.jose.jwt")) {

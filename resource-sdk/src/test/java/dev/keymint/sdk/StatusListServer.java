@@ -22,6 +22,8 @@ import java.util.zip.GZIPOutputStream;
  * An issuer on 127.0.0.1 serving its JWKS at {@code /jwks} and Status List Tokens at
  * {@code /oauth/status/<id>} the way Keymint does: {@code application/statuslist+jwt}, an
  * {@code ETag} with {@code 304} to {@code If-None-Match}, gzip when accepted, 404 for an unknown list.
+ * Its {@code /oauth/token} gives any client_secret_basic caller a token of its client_id (for the
+ * API-key path; the key itself is not checked here, Keymint's tests do that).
  */
 public final class StatusListServer implements AutoCloseable {
 
@@ -39,12 +41,15 @@ public final class StatusListServer implements AutoCloseable {
     private final HttpServer server;
     private final Map<String, String> lists = new ConcurrentHashMap<>();
     private volatile String jwks = TokenFixture.jwks(TokenFixture.KEY);
+    /** The {@code Forwarded} header of every token request, in order ("" when absent). */
+    public final CopyOnWriteArrayList<String> tokenRequests = new CopyOnWriteArrayList<>();
 
     private StatusListServer(HttpServer server) {
         this.server = server;
         this.issuer = "http://127.0.0.1:" + server.getAddress().getPort();
         server.createContext("/jwks", exchange -> respond(exchange, 200, "application/json", jwks, null));
         server.createContext("/oauth/status/", this::status);
+        server.createContext("/oauth/token", this::token);
         server.start();
     }
 
@@ -73,6 +78,22 @@ public final class StatusListServer implements AutoCloseable {
     /** @return how many status list requests asked for {@code listId} */
     public long requestsFor(String listId) {
         return statusRequests.stream().filter(p -> p.equals("/oauth/status/" + listId)).count();
+    }
+
+    private void token(HttpExchange exchange) throws IOException {
+        String forwarded = exchange.getRequestHeaders().getFirst("Forwarded");
+        tokenRequests.add(forwarded == null ? "" : forwarded);
+        String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+        if (authorization == null || !authorization.startsWith("Basic ")) {
+            respond(exchange, 401, "application/json", "{\"error\":\"invalid_client\"}", null);
+            return;
+        }
+        String credentials = new String(java.util.Base64.getDecoder().decode(authorization.substring(6)), StandardCharsets.UTF_8);
+        String clientId = credentials.substring(0, credentials.indexOf(':'));
+        String token = TokenFixture.token(java.time.Instant.now()).claim("iss", issuer).claim("client_id", clientId)
+                .claim("sub", clientId).build();
+        respond(exchange, 200, "application/json", "{\"access_token\":\"" + token
+                + "\",\"token_type\":\"Bearer\",\"expires_in\":300}", null);
     }
 
     private void status(HttpExchange exchange) throws IOException {

@@ -62,12 +62,15 @@ final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider
         this.clock = clock;
     }
 
-    /** The token request's client address; the request is bound to the thread by Spring's RequestContextFilter. */
-    private String clientAddress() {
+    /**
+     * The token request's original caller, for allowed CIDRs, or null when unknown (a relay that is not a
+     * trusted proxy); the request is bound to the thread by Spring's RequestContextFilter.
+     */
+    private byte[] callerAddress() {
         if (RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes) {
-            return addresses.clientAddress(attributes.getRequest());
+            return addresses.allowListAddress(attributes.getRequest());
         }
-        return "unknown";
+        return null;
     }
 
     @Override
@@ -110,10 +113,16 @@ final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider
                     "The API key is " + status.databaseValue());
         }
         if (!key.allowedCidrs().isEmpty()) {
-            String address = clientAddress();
-            if (!key.allowsAddress(CidrRange.literal(address))) {
-                log.debug("Refused a token to client_id {}: address {} not allowed", clientId, address);
-                throw refused(key, UsageOutcome.CIDR, "cidr", "The API key may not be used from address " + address);
+            byte[] address = callerAddress();
+            if (address == null) {
+                log.debug("Refused a token to client_id {}: caller's address unknown (relayed by an untrusted proxy)", clientId);
+                throw refused(key, UsageOutcome.CIDR, "cidr", "The API key has allowed CIDRs and the caller's address is"
+                        + " unknown: the request was relayed by a proxy that is not trusted");
+            }
+            if (!key.allowsAddress(address)) {
+                log.debug("Refused a token to client_id {}: address {} not allowed", clientId, CidrRange.format(address));
+                throw refused(key, UsageOutcome.CIDR, "cidr", "The API key may not be used from address "
+                        + CidrRange.format(address));
             }
         }
         Optional<Duration> wait = limiter.acquireRequest(key);

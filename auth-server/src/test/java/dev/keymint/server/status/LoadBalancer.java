@@ -60,6 +60,7 @@ final class LoadBalancer implements AutoCloseable {
     private final List<String> backends = new CopyOnWriteArrayList<>();
     private final AtomicInteger next = new AtomicInteger();
     private final List<StatusListRequest> statusListRequests = new CopyOnWriteArrayList<>();
+    private final Map<String, AtomicInteger> requestsByPath = new java.util.concurrent.ConcurrentHashMap<>();
 
     private LoadBalancer(HttpServer server, ExecutorService threads) {
         this.server = server;
@@ -92,7 +93,14 @@ final class LoadBalancer implements AutoCloseable {
         return List.copyOf(statusListRequests);
     }
 
+    /** How many requests for {@code path} (without query) were forwarded so far. */
+    int requestCount(String path) {
+        AtomicInteger count = requestsByPath.get(path);
+        return count == null ? 0 : count.get();
+    }
+
     private void forward(HttpExchange exchange) throws IOException {
+        requestsByPath.computeIfAbsent(exchange.getRequestURI().getPath(), path -> new AtomicInteger()).incrementAndGet();
         try (exchange) {
             String target = backends.get(Math.floorMod(next.getAndIncrement(), backends.size()));
             boolean statusList = exchange.getRequestURI().getPath().startsWith("/oauth/status/");

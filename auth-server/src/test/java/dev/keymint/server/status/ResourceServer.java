@@ -1,5 +1,6 @@
 package dev.keymint.server.status;
 
+import dev.keymint.sdk.Scope;
 import dev.keymint.sdk.TokenVerifier;
 import dev.keymint.sdk.servlet.BearerTokenFilter;
 import jakarta.servlet.http.HttpServlet;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.startup.Tomcat;
+import org.apache.catalina.valves.RemoteIpValve;
 import org.apache.tomcat.util.descriptor.web.FilterDef;
 import org.apache.tomcat.util.descriptor.web.FilterMap;
 
@@ -55,9 +57,33 @@ final class ResourceServer implements AutoCloseable {
 
     /** Guards {@code /<name>/*} with a filter using {@code verifier}. Before {@link #start()}. */
     ResourceServer guard(String name, TokenVerifier verifier) {
+        return guard(name, BearerTokenFilter.of(verifier));
+    }
+
+    /** Guards {@code /<name>/*} with a filter using {@code verifier} and requiring {@code scope}. Before {@link #start()}. */
+    ResourceServer guard(String name, TokenVerifier verifier, Scope scope) {
+        return guard(name, BearerTokenFilter.requiring(verifier, scope));
+    }
+
+    /**
+     * Believes {@code X-Forwarded-For} from 127.0.0.1 (Tomcat's {@code RemoteIpValve}), as an API
+     * behind its own load balancer: a test then chooses the caller's address. Before {@link #start()}.
+     */
+    ResourceServer behindProxy() {
+        context.getPipeline().addValve(new RemoteIpValve());
+        return this;
+    }
+
+    /** A GET of {@code path} with {@code bearer}, from the caller at {@code callerAddress} (see {@link #behindProxy()}). */
+    HttpRequest get(String path, String bearer, String callerAddress) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + path))
+                .header("Authorization", "Bearer " + bearer).header("X-Forwarded-For", callerAddress).GET().build();
+    }
+
+    private ResourceServer guard(String name, BearerTokenFilter filter) {
         FilterDef def = new FilterDef();
         def.setFilterName(name);
-        def.setFilter(BearerTokenFilter.of(verifier));
+        def.setFilter(filter);
         context.addFilterDef(def);
         FilterMap map = new FilterMap();
         map.setFilterName(name);

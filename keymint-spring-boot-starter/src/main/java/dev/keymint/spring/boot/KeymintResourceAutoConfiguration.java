@@ -71,7 +71,8 @@ public class KeymintResourceAutoConfiguration {
     TokenVerifier keymintTokenVerifier(KeymintResourceProperties properties, ObjectProvider<UsageReporter> usageReporter) {
         TokenVerifier.Builder builder = TokenVerifier.forIssuer(properties.issuerUri().toString())
                 .statusCheck(properties.statusCheck())
-                .apiRateLimit(properties.apiRateLimit());
+                .apiRateLimit(properties.apiRateLimit())
+                .apiKeys(properties.apiKeys());
         if (properties.allowPlainHttp()) {
             builder.allowPlainHttp();
         }

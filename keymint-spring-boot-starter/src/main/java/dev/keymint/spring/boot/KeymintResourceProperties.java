@@ -22,6 +22,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                     Off: http only for localhost, as keys, status lists and the usage key's API key
  *                     travel over it.
  * @param usage        Reporting the requests this application verified to Keymint, per key.
+ * @param apiKeys      Whether callers may also send a Keymint API key (kmk_...) as Bearer token: it is
+ *                     exchanged once at the issuer's token endpoint for a token, which is verified as
+ *                     usual. Off: only access tokens. Register this application as a trusted proxy of
+ *                     Keymint (KEYMINT_TRUSTED_PROXIES) for keys with allowed CIDRs.
  */
 @ConfigurationProperties("keymint.resource")
 public record KeymintResourceProperties(
@@ -32,7 +36,8 @@ public record KeymintResourceProperties(
         @DefaultValue("true") boolean statusCheck,
         @DefaultValue("true") boolean apiRateLimit,
         boolean allowPlainHttp,
-        @DefaultValue Usage usage) {
+        @DefaultValue Usage usage,
+        boolean apiKeys) {
 
     /** An empty {@code issuer-uri} turns the starter on too: say what is missing rather than fail later. */
     public KeymintResourceProperties {

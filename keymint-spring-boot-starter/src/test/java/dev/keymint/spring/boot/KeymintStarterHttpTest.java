@@ -43,7 +43,8 @@ class KeymintStarterHttpTest {
                 "--server.address=127.0.0.1",
                 "--keymint.resource.issuer-uri=" + issuer.issuer,
                 "--keymint.resource.jwk-set-uri=" + issuer.issuer + "/jwks",
-                "--keymint.resource.audience=" + TokenFixture.AUDIENCE);
+                "--keymint.resource.audience=" + TokenFixture.AUDIENCE,
+                "--keymint.resource.api-keys=true");
         base = "http://127.0.0.1:" + ((WebServerApplicationContext) app).getWebServer().getPort();
     }
 
@@ -134,6 +135,31 @@ class KeymintStarterHttpTest {
         HttpResponse<String> metadata = get("/.well-known/oauth-protected-resource", null);
         assertThat(metadata.statusCode()).isEqualTo(200);
         assertThat(metadata.body()).contains("\"authorization_servers\":[\"" + issuer.issuer + "\"]");
+    }
+
+    @Test
+    void apiKeyAsBearerThenExchangedOnceForTheCallersAddressAndVerifiedAsItsToken() throws Exception {
+        String apiKey = "kmk_frATEYthA4sWCmhj_w27cfRN6KwgP01rJtsC2pqVvrZbQBhVM0ZjJ9h"; // one Keymint generated
+        int before = issuer.tokenRequests.size();
+
+        HttpResponse<String> first = get("/whoami", apiKey);
+        HttpResponse<String> second = get("/whoami", apiKey);
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.body()).startsWith("frATEYthA4sWCmhj ").contains(" SCOPE_read:projects/42/**");
+        assertThat(second.statusCode()).isEqualTo(200);
+        assertThat(issuer.tokenRequests.subList(before, issuer.tokenRequests.size())).containsExactly("for=127.0.0.1");
+    }
+
+    @Test
+    void malformedApiKeyAsBearerThen401WithoutATokenRequest() throws Exception {
+        int before = issuer.tokenRequests.size();
+
+        HttpResponse<String> response = get("/whoami", "kmk_frATEYthA4sWCmhj_w27cfRN6KwgP01rJtsC2pqVvrZbQBhVM0ZjJ9x");
+
+        assertThat(response.statusCode()).isEqualTo(401);
+        assertThat(response.headers().firstValue("WWW-Authenticate").orElseThrow()).contains("the API key is not well-formed");
+        assertThat(issuer.tokenRequests).hasSize(before);
     }
 
     @Test

@@ -32,6 +32,11 @@ import java.util.Optional;
  *       {@code error="insufficient_scope", scope="…"}.</li>
  *   <li>The token's key exceeded its {@code api_requests_per_minute}: {@code 429} with
  *       {@code Retry-After} (seconds) and {@code {"error":"rate_limited","error_description":"…"}}.</li>
+ *   <li>With a verifier built with {@code apiKeys(true)}, a Keymint API key as Bearer token is
+ *       exchanged for a token first; the request's {@code getRemoteAddr()} is sent as the caller's
+ *       address (behind a proxy of your own, let the container resolve it, e.g. Tomcat's
+ *       {@code RemoteIpValve}). A refused key gets {@code 401} with the token endpoint's reason, an
+ *       unreachable token endpoint {@code 503}.</li>
  *   <li>Otherwise the {@link VerifiedToken} is stored in the request attribute
  *       {@link #ATTRIBUTE} (read it with {@link #token(ServletRequest)}) and the chain continues.</li>
  * </ul>
@@ -89,7 +94,7 @@ public final class BearerTokenFilter implements Filter {
         }
         VerifiedToken verified;
         try {
-            verified = verifier.verify(token);
+            verified = verifier.verify(token, request.getRemoteAddr()); // the caller, for an API key's allowed CIDRs
             if (required != null) {
                 verified.require(required);
             }

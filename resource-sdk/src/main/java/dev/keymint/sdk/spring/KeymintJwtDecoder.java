@@ -12,6 +12,8 @@ import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
  * A Spring Security {@link JwtDecoder} that delegates to a Keymint {@link TokenVerifier}, so a
@@ -28,7 +30,9 @@ import org.springframework.security.oauth2.jwt.JwtException;
  * whose cause is the {@link RateLimitedException}: install {@link KeymintAuthenticationEntryPoint} to
  * answer it with 429 and {@code Retry-After} (Spring's default entry point answers 401). The resulting {@link Jwt} has {@code exp}, {@code iat}, {@code nbf} as
  * {@link Instant}s and {@code aud} as a list; Spring's default converter maps the {@code scope}
- * claim to {@code SCOPE_action:filter} authorities. Thread-safe.
+ * claim to {@code SCOPE_action:filter} authorities. With a verifier built with {@code apiKeys(true)}, a
+ * Keymint API key sent as Bearer token is exchanged first, with the current request's address as
+ * the caller's (read from Spring's {@code RequestContextHolder}). Thread-safe.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc9068#section-4">RFC 9068 §4</a>
  */
@@ -41,11 +45,20 @@ public final class KeymintJwtDecoder implements JwtDecoder {
         this.verifier = Objects.requireNonNull(verifier, "verifier cannot be null");
     }
 
+    /**
+     * The current request's client address, for an API key's allowed CIDRs: Spring Boot's
+     * {@code RequestContextFilter} binds the request before Spring Security's filters run.
+     */
+    private static String callerAddress() {
+        return RequestContextHolder.getRequestAttributes() instanceof ServletRequestAttributes attributes
+                ? attributes.getRequest().getRemoteAddr() : null;
+    }
+
     @Override
     public Jwt decode(String token) throws JwtException {
         VerifiedToken verified;
         try {
-            verified = verifier.verify(token);
+            verified = verifier.verify(token, callerAddress());
         } catch (TokenRejectedException e) {
             if (e.isServerFailure()) {
                 throw new JwtException(e.getMessage(), e);
@@ -65,7 +78,10 @@ public final class KeymintJwtDecoder implements JwtDecoder {
             claims.put("nbf", Instant.ofEpochSecond(nbf.longValue()));
         }
         claims.put("aud", verified.audience());
-        return new VerifiedJwt(token.regionMatches(true, 0, "Bearer ", 0, 7) ? token.substring(7).strip() : token.strip(),
-                verified.issuedAt(), verified.expiresAt(), headers, claims, verified);
+        String value = token.regionMatches(true, 0, "Bearer ", 0, 7) ? token.substring(7).strip() : token.strip();
+        if (value.startsWith("kmk_")) {
+            value = "kmk_" + verified.clientId() + "_..."; // an API key: never hand its secret on as the "token value"
+        }
+        return new VerifiedJwt(value, verified.issuedAt(), verified.expiresAt(), headers, claims, verified);
     }
 }
