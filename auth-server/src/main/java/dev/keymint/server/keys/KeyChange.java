@@ -61,7 +61,7 @@ public final class KeyChange {
                 key.revokedAt(), key.statusIndex(),
                 new ApiRequestLimits(apiRequestsPerMinute.applyTo(limits.requestsPerMinute()),
                         requestBudget.applyTo(limits.requestBudget()), costBudget.applyTo(limits.costBudget())),
-                key.overBudgetUntil(), key.imported());
+                key.overBudgetUntil(), key.previousSecret(), key.imported());
     }
 
     /** One setting: left as it is, or set to a value (null removes it). */

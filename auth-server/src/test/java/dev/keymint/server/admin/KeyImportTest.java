@@ -92,6 +92,18 @@ class KeyImportTest {
     }
 
     @Test
+    void rerolledImportedKeyTakesItsNewSecretAndTheOldOneWithinTheGrace() {
+        importKeys(acmeAdmin, row("to-reroll", "old-secret-1", "\"scopes\": [\"read:x\"]"), "");
+
+        Response rerolled = acmeAdmin.post("/keys/to-reroll/reroll", "{\"grace_period_seconds\": 600}");
+
+        assertThat(rerolled.status()).as(rerolled.body()).isEqualTo(200);
+        String newKey = rerolled.field("api_key");
+        assertThat(tokens.basic("to-reroll", newKey, "grant_type", "client_credentials").status()).isEqualTo(200);
+        assertThat(tokens.basic("to-reroll", "old-secret-1", "grant_type", "client_credentials").status()).isEqualTo(200);
+    }
+
+    @Test
     void badRowsAreReportedByRowAndReasonAndTheValidRowsImported() {
         importKeys(acmeAdmin, row("already-here", "x-1", "\"scopes\": [\"read:x\"]"), "");
         String rows = String.join("\n",
