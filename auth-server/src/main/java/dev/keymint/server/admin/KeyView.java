@@ -16,7 +16,8 @@ import tools.jackson.databind.annotation.JsonNaming;
 record KeyView(String id, String clientId, String maskedKey, String name, String status, List<String> scopes,
                String team, String owner, Instant expiresAt, List<String> allowedCidrs, Integer rateLimitPerMinute,
                Integer apiRequestsPerMinute, Limit requestBudget, Limit costBudget, boolean overBudget,
-               Instant overBudgetUntil, Limit quota, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
+               Instant overBudgetUntil, Limit quota, Instant createdAt, Instant lastUsedAt, Instant revokedAt,
+               List<String> audiences) {
 
     static KeyView of(ApiKey key, Instant now) {
         boolean over = key.overBudget(now);
@@ -27,7 +28,7 @@ record KeyView(String id, String clientId, String maskedKey, String name, String
                 Limit.of(key.apiLimits().costBudget()), over,
                 // A budget without a reset period is spent until an admin raises or removes it: no time to show.
                 over && key.overBudgetUntil().isBefore(Budget.NO_RESET) ? key.overBudgetUntil() : null,
-                Limit.of(key.quota()), key.createdAt(), key.lastUsedAt(), key.revokedAt());
+                Limit.of(key.quota()), key.createdAt(), key.lastUsedAt(), key.revokedAt(), key.audiences());
     }
 
     /** A quota or budget: {@code {"limit": n, "period": "day"}}. */

@@ -18,6 +18,8 @@ import java.util.List;
  * @param statusIndex      the key's entry in the Token Status Lists, shared by all its tokens; never reused
  * @param apiLimits        API requests per minute and budgets on the usage resource servers report
  * @param overBudgetUntil  while before this, reports showed a budget spent: the key is refused; null if never
+ * @param audiences        the resources (absolute URIs, {@link Audiences}) its tokens may address, the
+ *                         first one by default; empty: the server's default audience only
  */
 public record ApiKey(
         String id,
@@ -38,9 +40,11 @@ public record ApiKey(
         Instant revokedAt,
         long statusIndex,
         ApiRequestLimits apiLimits,
-        Instant overBudgetUntil) {
+        Instant overBudgetUntil,
+        List<String> audiences) {
 
     public ApiKey {
+        audiences = audiences == null ? List.of() : List.copyOf(audiences);
         scopes = List.copyOf(scopes);
         apiLimits = apiLimits == null ? ApiRequestLimits.NONE : apiLimits;
         allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);
