@@ -154,7 +154,7 @@ class ConsoleBrowserTest {
         String env = java.net.URLDecoder.decode(download.getAttribute("href").substring("data:text/plain;charset=utf-8,".length()),
                 java.nio.charset.StandardCharsets.UTF_8);
         assertThat(env).contains("KEYMINT_ISSUER=" + console.server().issuer() + "\n", "KEYMINT_TOKEN_URL="
-                + console.server().tokenEndpoint() + "\n", "KEYMINT_CLIENT_ID=" + clientId + "\n", "KEYMINT_API_KEY=\n",
+                + console.server().issuer() + "/oauth/token\n", "KEYMINT_CLIENT_ID=" + clientId + "\n", "KEYMINT_API_KEY=\n",
                 "KEYMINT_AUDIENCE=https://billing.example.com\n").doesNotContain(key.get("api_key").asString());
 
         browser.find("#detail-snippets details.connect-client summary").click();
