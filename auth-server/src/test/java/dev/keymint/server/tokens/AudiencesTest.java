@@ -215,6 +215,25 @@ class AudiencesTest {
                 });
     }
 
+    @Test
+    void introspectionAcceptsAKeysAudienceAndTheAdminApiOnlyTheDefault() {
+        Key key = create("[\"" + BILLING + "\"]");
+        Response introspector = admin.post("/keys", "{\"name\": \"introspector\", \"scopes\": [\"read:introspection\"]}");
+        String forBilling = tokens.basic(key.id(), key.secret(), "grant_type", "client_credentials", "resource", BILLING)
+                .accessToken();
+
+        Response introspected = new TokenClient(server.baseUrl() + "/oauth/introspect")
+                .basic(introspector.field("id"), introspector.field("api_key"), "token", forBilling);
+
+        assertThat(introspected.json().get("active").asBoolean()).as(introspected.body()).isTrue();
+        assertThat(introspected.json().get("aud").toString()).contains(BILLING);
+        Key adminKey = create(null);
+        admin.patch("/keys/" + adminKey.id(), "{\"scopes\": [\"admin:keys/**\"], \"audiences\": [\"" + BILLING + "\"]}");
+        String adminTokenForBilling = tokens.basic(adminKey.id(), adminKey.secret(), "grant_type", "client_credentials",
+                "resource", BILLING).accessToken();
+        assertThat(AdminClient.withToken(server, adminTokenForBilling).get("/keys").status()).isEqualTo(401);
+    }
+
     private static Object audClaim(Response response) throws Exception {
         assertThat(response.status()).as(response.body()).isEqualTo(200);
         return SignedJWT.parse(response.accessToken()).getPayload().toJSONObject().get("aud");
