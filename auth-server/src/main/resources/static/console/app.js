@@ -6,6 +6,7 @@ import { Problem, clearProblem, showProblem } from "./problems.js";
 import { api, claims, loadMetadata, onSignedIn, onSignedOut, wireSession } from "./session.js";
 import { copy, snippetBlocks } from "./snippets.js";
 import { usagePanel } from "./usage.js";
+import { wireReroll } from "./reroll.js";
 
 let current = null;      // the key shown on the key page
 let editing = null;      // the key being edited (null: creating)
@@ -126,12 +127,15 @@ async function renderKey(key) {
   ];
   if (key.over_budget) fields.push(["Budget", key.over_budget_until ? `over budget until ${when(key.over_budget_until)}` : "over budget until raised"]);
   if (key.revoked_at) fields.push(["Revoked", when(key.revoked_at)]);
+  if (key.previous_secret_expires_at) fields.push(["Old secret", new Date(key.previous_secret_expires_at) > new Date()
+    ? `works until ${when(key.previous_secret_expires_at)}` : "replaced, no longer works"]);
   $("detail-fields").replaceChildren(...fields.flatMap(([name, value]) => [el("dt", { text: name }), el("dd", { text: value ?? "—" })]));
   const revoked = key.status === "revoked";
   $("detail-edit").hidden = revoked;
   $("detail-disable").hidden = revoked || key.status === "disabled";
   $("detail-enable").hidden = key.status !== "disabled";
   $("detail-revoke").hidden = revoked;
+  $("detail-reroll").hidden = revoked;
   $("detail-snippets").replaceChildren(...snippetBlocks(await snippetContext(key)));
 }
 
@@ -298,6 +302,7 @@ async function showSecret(created) {
   $("secret-ack").checked = false;
   $("secret-close").disabled = true;
   $("secret-dialog").dataset.keyId = created.id;
+  $("secret-dialog").dataset.done = created.previous_secret_expires_at ? "Secret rolled" : "Key created";
   $("secret-dialog").showModal();
   secret.focus();
   secret.select();
@@ -312,7 +317,7 @@ function closeSecret() {
   $("secret-ack").checked = false;
   $("secret-close").disabled = true;
   $("secret-dialog").close();
-  notice("Key created. Its secret is no longer shown anywhere.");
+  notice(`${$("secret-dialog").dataset.done}. Its secret is no longer shown anywhere.`);
   go(`#keys/${encodeURIComponent($("secret-dialog").dataset.keyId)}`);
 }
 
@@ -372,6 +377,7 @@ $("detail-disable").addEventListener("click", () => keyAction("disable"));
 $("detail-enable").addEventListener("click", () => keyAction("enable"));
 $("detail-revoke").addEventListener("click", () => keyAction("revoke"));
 $("detail-delete").addEventListener("click", () => deleteKey(false));
+wireReroll(() => current, (rerolled) => { current = rerolled; return showSecret(rerolled); });
 $("key-form").addEventListener("submit", submitKeyForm);
 $("key-form-cancel").addEventListener("click", () => $("key-dialog").close());
 $("audit-more").addEventListener("click", () => loadAudit(true));

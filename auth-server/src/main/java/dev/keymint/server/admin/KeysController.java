@@ -29,7 +29,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code /admin/v1/keys}: create, list, show, edit, disable, enable, revoke and delete the
+ * {@code /admin/v1/keys}: create, list, show, edit, disable, enable, revoke, reroll and delete the
  * caller's organization's API keys. Requires {@code admin:keys/**}.
  */
 @RestController
@@ -113,6 +113,16 @@ class KeysController {
     @PostMapping("/{id}/revoke")
     KeyView revoke(HttpServletRequest request, @PathVariable String id) {
         return KeyView.of(keys.setStatus(callers.current(request), id, KeyStatus.REVOKED), clock.instant());
+    }
+
+    /** A new secret, shown this once; the replaced one works for the grace period asked. */
+    @PostMapping("/{id}/reroll")
+    ResponseEntity<KeyView.Created> reroll(HttpServletRequest request, @PathVariable String id) {
+        AdminCaller caller = callers.current(request);
+        keys.get(caller, id); // 404 before validating a body for a key the caller cannot see
+        CreatedKey rerolled = keys.reroll(caller, id, bodies.read(request, KeyRequests.Reroll.class).grace());
+        return ResponseEntity.ok().header("Cache-Control", "no-store")
+                .body(new KeyView.Created(KeyView.of(rerolled.key(), clock.instant()), rerolled.apiKey()));
     }
 
     @DeleteMapping("/{id}")

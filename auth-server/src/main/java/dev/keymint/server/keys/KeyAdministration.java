@@ -26,6 +26,8 @@ import org.springframework.transaction.annotation.Transactional;
 public class KeyAdministration {
 
     static final Duration RECENT_USE = Duration.ofHours(24);
+    /** The longest a replaced secret may keep working: long enough to redeploy callers, short enough to end a leak. */
+    public static final long MAX_REROLL_GRACE_SECONDS = 7 * 24 * 60 * 60;
 
     private final JdbcApiKeyRepository keys;
     private final KeyAuditTrail audit;
@@ -116,6 +118,28 @@ public class KeyAdministration {
         };
         audit.keyChanged(actor, action, id, before, stored);
         return stored;
+    }
+
+    /**
+     * Gives the key a new secret (returned this once) and keeps everything else; the replaced secret
+     * is accepted for {@code grace} more (0 to refuse it at once). A revoked key cannot be rerolled;
+     * a disabled or expired one can (after a leak: disable, reroll, enable).
+     */
+    @Transactional
+    public CreatedKey reroll(KeyActor actor, String id, Duration grace) {
+        if (grace.isNegative() || grace.getSeconds() > MAX_REROLL_GRACE_SECONDS) {
+            throw new IllegalArgumentException("grace must be from 0 to " + MAX_REROLL_GRACE_SECONDS + " seconds");
+        }
+        ApiKey before = findToChange(actor, id);
+        if (before.status() == KeyStatus.REVOKED) {
+            throw KeyRefusedException.conflict("The key is revoked; a revoked key cannot be rerolled");
+        }
+        NewApiKey generated = ApiKeyFormat.generateFor(id);
+        keys.reroll(actor.organizationId(), id, generated.digest(), clock.instant().plus(grace));
+        everyInstanceSees.awaitAfterCommit();
+        ApiKey stored = find(actor, id, false);
+        audit.keyChanged(actor, "key.reroll", id, before, stored);
+        return new CreatedKey(stored, generated.apiKey());
     }
 
     /**

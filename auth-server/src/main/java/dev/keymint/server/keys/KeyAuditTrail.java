@@ -9,7 +9,7 @@ public interface KeyAuditTrail {
 
     /**
      * @param action {@code key.create}, {@code key.update}, {@code key.enable}, {@code key.disable},
-     *               {@code key.revoke} or {@code key.delete}
+     *               {@code key.revoke}, {@code key.reroll} or {@code key.delete}
      * @param before the key before the change; null for a creation
      * @param after  the key after the change; null for a deletion
      */

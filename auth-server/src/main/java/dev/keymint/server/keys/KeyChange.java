@@ -63,7 +63,7 @@ public final class KeyChange {
                 key.revokedAt(), key.statusIndex(),
                 new ApiRequestLimits(apiRequestsPerMinute.applyTo(limits.requestsPerMinute()),
                         requestBudget.applyTo(limits.requestBudget()), costBudget.applyTo(limits.costBudget())),
-                key.overBudgetUntil(),
+                key.overBudgetUntil(), key.previousSecret(),
                 audiences.applyTo(key.audiences()));
     }
 

@@ -22,7 +22,7 @@ import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
  *
  * <p>{@code reason} is the OAuth error code, made finer where the code hides what an operator must
  * tell apart: a key that is {@code disabled}, {@code revoked} or {@code expired}, or used from outside
- * its {@code cidr}s, rather than {@code invalid_client}; {@code busy} (the admission queue) rather
+ * its {@code cidr}s, or presented a {@code secret_replaced} by a reroll, rather than {@code invalid_client}; {@code busy} (the admission queue) rather
  * than {@code unavailable} (the database). The common reasons are registered at start, at 0, so that
  * rates and alerts see them before the first refusal.
  */
@@ -31,7 +31,7 @@ final class TokenOutcomes {
     static final String BUSY = "busy";
     static final String UNAVAILABLE = "unavailable";
     private static final List<String> COMMON_REASONS = List.of(OAuth2ErrorCodes.INVALID_CLIENT, "disabled", "revoked",
-            "expired", "cidr", LimitExceededException.RATE_LIMITED, LimitExceededException.QUOTA_EXCEEDED,
+            "expired", "cidr", ApiKeyClientAuthenticationProvider.SECRET_REPLACED, LimitExceededException.RATE_LIMITED, LimitExceededException.QUOTA_EXCEEDED,
             OAuth2ErrorCodes.INVALID_SCOPE, TokenAudience.INVALID_TARGET, OAuth2ErrorCodes.INVALID_REQUEST,
             OAuth2ErrorCodes.UNSUPPORTED_GRANT_TYPE, UNAVAILABLE, BUSY);
 
