@@ -202,6 +202,7 @@ function openKeyForm(key) {
   const form = $("key-form");
   form.reset();
   clearProblem($("key-form-problem"));
+  $("key-form-warnings").replaceChildren();
   $("key-dialog-title").textContent = key ? `Edit "${key.name}"` : "New key";
   $("key-form-submit").textContent = key ? "Save" : "Create";
   if (key) {
@@ -265,15 +266,15 @@ async function submitKeyForm(event) {
   event.preventDefault();
   const problem = $("key-form-problem");
   clearProblem(problem);
+  $("key-form-warnings").replaceChildren();
   const values = formValues();
   try {
     if (editing) {
       const patch = changes(editing, values);
       if (Object.keys(patch).length === 0) { $("key-dialog").close(); return; }
-      current = await api("PATCH", `/keys/${encodeURIComponent(editing.id)}`, patch);
-      $("key-dialog").close();
-      await renderKey(current);
-      notice(`Key "${current.name}" saved.`);
+      const preview = await api("PATCH", `/keys/${encodeURIComponent(editing.id)}?dry_run=true`, patch);
+      if (preview.warnings.length) showEditWarnings(preview.warnings, () => saveEdit(patch));
+      else await saveEdit(patch);
     } else {
       const body = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null));
       const created = await api("POST", "/keys", body);
@@ -285,6 +286,30 @@ async function submitKeyForm(event) {
     showProblem(problem, error);
   }
 }
+
+/** Saves an edit (after its dry run) and shows the key. */
+async function saveEdit(patch) {
+  try {
+    current = await api("PATCH", `/keys/${encodeURIComponent(editing.id)}`, patch);
+    $("key-dialog").close();
+    await renderKey(current);
+    notice(`Key "${current.name}" saved.`);
+  } catch (error) {
+    showProblem($("key-form-problem"), error);
+  }
+}
+
+/** What the edit would take from the key's recent callers, and a way to save it anyway; any change to the form asks again. */
+function showEditWarnings(warnings, save) {
+  const box = $("key-form-warnings");
+  const sentence = (text) => text.charAt(0).toUpperCase() + text.slice(1) + ".";
+  box.replaceChildren(
+    el("p", { class: "title", text: "This change breaks calls that worked in the last 24 hours" }),
+    el("ul", {}, ...warnings.map((warning) => el("li", { text: sentence(warning.message) }))),
+    el("button", { type: "button", class: "danger", id: "key-form-save-anyway", text: "Save anyway", onclick: save }));
+  box.scrollIntoView({ block: "nearest" });
+}
+$("key-form").addEventListener("input", () => $("key-form-warnings").replaceChildren());
 
 // ---------- the secret, once ----------
 

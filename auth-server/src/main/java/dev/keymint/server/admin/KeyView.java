@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.ApiKeyFormat;
 import dev.keymint.server.keys.Budget;
+import dev.keymint.server.keys.KeyWarning;
 import dev.keymint.server.keys.Quota;
 import dev.keymint.server.network.CidrRange;
 import java.time.Instant;
@@ -42,6 +43,14 @@ record KeyView(String id, String clientId, String maskedKey, String name, String
         static Limit of(Budget budget) {
             return budget == null ? null : new Limit(budget.limit(), budget.periodName());
         }
+    }
+
+    /**
+     * The answer to an edit: the key as it is now (or would be, for a dry run) and what the edit
+     * takes from the key's callers of the last 24 hours, in plain words.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Edited(@JsonUnwrapped KeyView key, boolean dryRun, List<KeyWarning> warnings) {
     }
 
     /** The answer to a create: the key's view and, this once, the API key itself. */

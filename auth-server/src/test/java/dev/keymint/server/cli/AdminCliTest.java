@@ -80,6 +80,14 @@ class AdminCliTest {
         assertThat(updated.value("Allowed CIDRs:")).isEqualTo("-");
         assertThat(stored.get("rate_limit_per_minute").asInt()).as("untouched").isEqualTo(120);
 
+        CliRun dryRun = cli("keys", "update", id, "--scope", "read:invoices/eu/**", "--dry-run");
+        assertThat(dryRun.exitCode()).as(dryRun.toString()).isZero();
+        assertThat(dryRun.out()).startsWith("Dry run, nothing changed: key " + id + " \"billing reader (eu)\" would be.")
+                .contains("Warning: callers of the last 24 hours would lose access:",
+                        "  - scope read:invoices/** was carried by 1 token in the last 24 h; the new scopes do not cover it");
+        assertThat(dryRun.value("Scopes:")).isEqualTo("read:invoices/eu/**");
+        assertThat(api.get("/keys/" + id).json().get("scopes").toString()).isEqualTo("[\"read:invoices/**\"]");
+
         CliRun disabled = cli("keys", "disable", id);
         assertThat(disabled.out()).isEqualTo("Key " + id + " \"billing reader (eu)\" is now disabled." + System.lineSeparator());
         assertThat(token(id, apiKey)).isEqualTo(401);

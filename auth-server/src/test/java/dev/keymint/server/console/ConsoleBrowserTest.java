@@ -72,6 +72,14 @@ class ConsoleBrowserTest {
         return api.post("/keys", "{\"name\": \"" + name + "\", \"scopes\": [\"" + scope + "\"]}").json();
     }
 
+    /** A key created through the API that has just had a token: "used in the last 24 hours". */
+    private String keyUsedJustNow(String name, String scope) {
+        JsonNode key = createKeyThroughTheApi(name, scope);
+        String id = key.get("id").asString();
+        assertThat(tokens.basic(id, key.get("api_key").asString(), "grant_type", "client_credentials").status()).isEqualTo(200);
+        return id;
+    }
+
     private void openKeyPage(String id) {
         browser.open("/console/#keys/" + id);   // a fresh load: sign in, then the key's page
         signIn(admin.apiKey());
@@ -236,10 +244,29 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void narrowingARecentlyUsedKeyShowsWhatCallersLoseAndAsksBeforeSaving() {
+        String id = keyUsedJustNow("exporter", "read:exports/**");
+        openKeyPage(id);
+
+        browser.click("#detail-edit");
+        WebElement scopes = browser.visible("#f-scopes");
+        scopes.clear();
+        scopes.sendKeys("read:exports/eu/**");
+        browser.find("#key-form-submit").click();
+        browser.textIn("#key-form-warnings", "This change breaks calls that worked in the last 24 hours");
+        assertThat(browser.find("#key-form-warnings").getText())
+                .contains("Scope read:exports/** was carried by 1 token in the last 24 h; the new scopes do not cover it.");
+        browser.screenshot("edit-warnings");
+        assertThat(api.get("/keys/" + id).json().get("scopes").toString()).as("nothing saved yet").isEqualTo("[\"read:exports/**\"]");
+
+        browser.click("#key-form-save-anyway");
+        browser.textIn("#notice", "saved");
+        assertThat(api.get("/keys/" + id).json().get("scopes").toString()).isEqualTo("[\"read:exports/eu/**\"]");
+    }
+
+    @Test
     void deletingARecentlyUsedKeyAsksTwice() {
-        JsonNode key = createKeyThroughTheApi("old job", "read:jobs/**");
-        String id = key.get("id").asString();
-        assertThat(tokens.basic(id, key.get("api_key").asString(), "grant_type", "client_credentials").status()).isEqualTo(200);
+        String id = keyUsedJustNow("old job", "read:jobs/**");
         openKeyPage(id);
 
         browser.click("#detail-delete");
