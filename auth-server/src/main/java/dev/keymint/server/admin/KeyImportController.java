@@ -163,7 +163,7 @@ class KeyImportController {
                 KeyRequests.label(settings.name()), KeyRequests.scopes(settings.scopes()), settings.expiresAt(),
                 KeyRequests.cidrs(settings.allowedCidrs()), settings.rateLimitPerMinute(),
                 KeyRequests.QuotaBody.quota(settings.quota()), settings.apiLimits(), KeyRequests.label(settings.team()),
-                KeyRequests.label(settings.owner()))));
+                KeyRequests.label(settings.owner()), KeyRequests.audiences(settings.audiences()))));
     }
 
     private static int rows(List<RowError> errors) {

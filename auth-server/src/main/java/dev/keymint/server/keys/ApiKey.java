@@ -21,6 +21,8 @@ import java.util.List;
  * @param previousSecret   the secret a reroll replaced, or null if the key was never rerolled
  * @param imported         for a key imported with a secret Keymint never saw (see {@link ImportedKeyFormat}); null for
  *                         a key Keymint generated
+ * @param audiences        the resources (absolute URIs, {@link Audiences}) its tokens may address, the
+ *                         first one by default; empty: the server's default audience only
  */
 public record ApiKey(
         String id,
@@ -43,9 +45,10 @@ public record ApiKey(
         ApiRequestLimits apiLimits,
         Instant overBudgetUntil,
         PreviousSecret previousSecret,
+        List<String> audiences,
         Imported imported) {
 
-    /** A key Keymint generated, never rerolled. */
+    /** A key as it was before rerolls, audiences and imports existed. */
     public ApiKey(String id, long organizationId, String organizationSlug, String name, byte[] secretDigest,
                   List<String> scopes, KeyStatus status, String team, String owner, Instant expiresAt,
                   Instant createdAt, Instant lastUsedAt, List<CidrRange> allowedCidrs, Integer rateLimitPerMinute,
@@ -53,10 +56,11 @@ public record ApiKey(
                   Instant overBudgetUntil) {
         this(id, organizationId, organizationSlug, name, secretDigest, scopes, status, team, owner, expiresAt,
                 createdAt, lastUsedAt, allowedCidrs, rateLimitPerMinute, quota, revokedAt, statusIndex, apiLimits,
-                overBudgetUntil, null, null);
+                overBudgetUntil, null, List.of(), null);
     }
 
     public ApiKey {
+        audiences = audiences == null ? List.of() : List.copyOf(audiences);
         scopes = List.copyOf(scopes);
         apiLimits = apiLimits == null ? ApiRequestLimits.NONE : apiLimits;
         allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);

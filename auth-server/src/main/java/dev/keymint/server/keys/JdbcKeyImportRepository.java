@@ -39,7 +39,7 @@ class JdbcKeyImportRepository {
 
     /**
      * Inserts the keys into the organization (into {@code team} when a key names none); an id taken
-     * meanwhile is skipped, not an error. Scopes and CIDRs travel space-joined, as neither contains a space.
+     * meanwhile is skipped, not an error. Scopes, CIDRs and audiences travel space-joined, as none contains a space.
      *
      * @return the ids inserted
      */
@@ -51,18 +51,18 @@ class JdbcKeyImportRepository {
                             insert into api_keys (id, organization_id, name, secret_hash, scopes, team, owner, expires_at,
                                                   allowed_cidrs, rate_limit_per_minute, quota_limit, quota_period,
                                                   api_requests_per_minute, request_budget, request_budget_period,
-                                                  cost_budget, cost_budget_period, imported, key_prefix)
+                                                  cost_budget, cost_budget_period, audiences, imported, key_prefix)
                             select u.id, :organizationId, u.name, decode(u.hash, 'hex'), string_to_array(u.scopes, ' '),
                                    coalesce(u.team, cast(:team as text)), u.owner, u.expires_at,
                                    cast(string_to_array(u.cidrs, ' ') as cidr[]), u.rate_limit, u.quota_limit, u.quota_period,
                                    u.api_per_minute, u.request_budget, u.request_budget_period,
-                                   u.cost_budget, u.cost_budget_period, true, u.prefix
+                                   u.cost_budget, u.cost_budget_period, string_to_array(u.audiences, ' '), true, u.prefix
                               from unnest(:ids, :names, :hashes, :scopes, :teams, :owners, :expiresAt, :cidrs,
                                           :rateLimits, :quotaLimits, :quotaPeriods, :apiPerMinute, :requestBudgets,
-                                          :requestBudgetPeriods, :costBudgets, :costBudgetPeriods, :prefixes)
+                                          :requestBudgetPeriods, :costBudgets, :costBudgetPeriods, :audiences, :prefixes)
                                    as u(id, name, hash, scopes, team, owner, expires_at, cidrs, rate_limit, quota_limit,
                                         quota_period, api_per_minute, request_budget, request_budget_period, cost_budget,
-                                        cost_budget_period, prefix)
+                                        cost_budget_period, audiences, prefix)
                             on conflict (id) do nothing
                             returning id
                             """)
@@ -92,6 +92,7 @@ class JdbcKeyImportRepository {
                     .param("costBudgets", chunk.stream().map(key -> budget(key.settings().apiLimits().costBudget()))
                             .toArray(Long[]::new))
                     .param("costBudgetPeriods", column(chunk, key -> period(key.settings().apiLimits().costBudget())))
+                    .param("audiences", column(chunk, key -> String.join(" ", key.settings().audiences())))
                     .param("prefixes", column(chunk, ImportedKey::prefix))
                     .query(String.class)
                     .list());

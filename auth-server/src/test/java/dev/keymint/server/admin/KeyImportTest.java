@@ -77,7 +77,10 @@ class KeyImportTest {
 
     @Test
     void importedKeyCanBeDisabledLikeAnyKeyAndNativeKeySecretStillNeedsItsFormat() {
-        importKeys(acmeAdmin, row("to-disable", "s3cret-value-1", "\"scopes\": [\"read:x\"]"), "");
+        importKeys(acmeAdmin, row("to-disable", "s3cret-value-1",
+                "\"scopes\": [\"read:x\"], \"audiences\": [\"https://api.example.com\"]"), "");
+        assertThat(acmeAdmin.get("/keys/to-disable").json().get("audiences").toString())
+                .isEqualTo("[\"https://api.example.com\"]");
 
         assertThat(acmeAdmin.post("/keys/to-disable/disable", null).field("status")).isEqualTo("disabled");
 
