@@ -3,6 +3,7 @@ package dev.keymint.server.admin;
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.KeyActor;
 import dev.keymint.server.keys.KeyAuditTrail;
+import dev.keymint.server.signing.SigningKeyAuditTrail;
 import dev.keymint.server.keys.KeyWarning;
 import java.time.Clock;
 import java.time.Instant;
@@ -17,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
  * before and after a change is recorded as the admin API shows the key.
  */
 @Repository
-class JdbcAuditRepository implements KeyAuditTrail {
+class JdbcAuditRepository implements KeyAuditTrail, SigningKeyAuditTrail {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -38,6 +39,24 @@ class JdbcAuditRepository implements KeyAuditTrail {
     public void keyEdited(KeyActor actor, String keyId, ApiKey before, ApiKey after, List<KeyWarning> warnings) {
         append(actor, "key.update", keyId, asJson(before), asJson(after),
                 warnings.isEmpty() ? null : json.writeValueAsString(warnings));
+    }
+
+    @Override
+    public void keysImported(KeyActor actor, int imported, int refused) {
+        append(actor, "key.import", "keys", null, json.writeValueAsString(
+                json.createObjectNode().put("imported", imported).put("refused", refused)));
+    }
+
+    @Override
+    public void rotatedForEveryOrganization(String actor, String action, String kid) {
+        jdbc.sql("""
+                        insert into audit_events (organization_id, actor_key_id, action, target)
+                        select id, :actor, :action, :kid from organizations
+                        """)
+                .param("actor", actor)
+                .param("action", action)
+                .param("kid", kid)
+                .update();
     }
 
     void append(KeyActor actor, String action, String target, String beforeJson, String afterJson) {
