@@ -27,6 +27,7 @@ JAR=$JAR_A   # bootstraps the shared database
 source "$BENCH_DIR/lib.sh"
 WORK=$(mktemp -d)
 PIDS=()
+# Two servers, not one: this cleanup replaces lib.sh's.
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done

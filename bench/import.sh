@@ -26,13 +26,6 @@ SERVER_PID=""
 # shellcheck source=bench/lib.sh
 source "$BENCH_DIR/lib.sh"
 
-cleanup() {
-    local rc=$?
-    stop_server
-    drop_db
-    rm -rf "$WORK"
-    exit $rc
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 

@@ -1,4 +1,4 @@
-# Shared helpers of the bench scripts; source it after setting PG_OPTS, DB, JAR and SERVER_PID="".
+# Shared helpers of the bench scripts; source it after setting PG_OPTS, DB, JAR, WORK and SERVER_PID="".
 # One home for how a bench run gets a database, a key and a server, so the scripts measure alike.
 # shellcheck shell=bash disable=SC2086
 
@@ -49,4 +49,14 @@ wait_for_token() {
     echo "no token within $seconds s" >&2
     tail -50 "$log" >&2
     exit 1
+}
+
+# cleanup, the scripts' EXIT trap: stop the server, drop $DB, remove $WORK (BENCH_KEEP=1 keeps it),
+# and leave with the script's own exit status.
+cleanup() {
+    local rc=$?
+    stop_server
+    [[ -z "$DB" ]] || drop_db
+    if [[ -z "${BENCH_KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK" >&2; fi
+    exit $rc
 }

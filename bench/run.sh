@@ -54,13 +54,6 @@ log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 # shellcheck source=bench/lib.sh
 source "$BENCH_DIR/lib.sh"
 
-cleanup() {
-    local rc=$?
-    stop_server
-    [[ -z "$DB" ]] || drop_db
-    if [[ -z "${BENCH_KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK" >&2; fi
-    exit $rc
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 

@@ -47,11 +47,6 @@ RUN_START=$(date +%s)
 log() { printf '[scale %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 # shellcheck source=bench/lib.sh
 source "$BENCH_DIR/lib.sh"
-cleanup() {
-    stop_server
-    drop_db
-    if [[ -z "${BENCH_KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK" >&2; fi
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
