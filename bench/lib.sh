@@ -60,3 +60,16 @@ cleanup() {
     if [[ -z "${BENCH_KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK" >&2; fi
     exit $rc
 }
+
+# need TOOL[:PACKAGE]...: apt-get install the packages of the tools not on PATH (apt-get update only
+# when the first try fails), logging to $WORK/apt.log. The caller defines log.
+need() {
+    local missing=() tool
+    for tool in "$@"; do command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}"); done
+    ((${#missing[@]})) || return 0
+    log "installing ${missing[*]}"
+    if ! apt-get install -y "${missing[@]}" >"$WORK/apt.log" 2>&1; then
+        apt-get update >>"$WORK/apt.log" 2>&1
+        apt-get install -y "${missing[@]}" >>"$WORK/apt.log" 2>&1 || { cat "$WORK/apt.log" >&2; exit 1; }
+    fi
+}

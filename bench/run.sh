@@ -58,17 +58,7 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- prerequisites
-need_apt=()
-command -v wrk >/dev/null || need_apt+=(wrk)
-command -v jq >/dev/null || need_apt+=(jq)
-command -v psql >/dev/null || need_apt+=(postgresql-client)
-if ((${#need_apt[@]})); then
-    log "installing ${need_apt[*]}"
-    if ! apt-get install -y "${need_apt[@]}" >"$WORK/apt.log" 2>&1; then
-        apt-get update >>"$WORK/apt.log" 2>&1
-        apt-get install -y "${need_apt[@]}" >>"$WORK/apt.log" 2>&1 || { cat "$WORK/apt.log" >&2; exit 1; }
-    fi
-fi
+need wrk jq psql:postgresql-client
 psql $PG_OPTS -qXAtc 'select 1' >/dev/null || { echo "PostgreSQL not reachable with: psql $PG_OPTS" >&2; exit 1; }
 
 NIMBUS_JAR="$HOME/.m2/repository/com/nimbusds/nimbus-jose-jwt/$NIMBUS_VERSION/nimbus-jose-jwt-$NIMBUS_VERSION.jar"

@@ -50,16 +50,7 @@ source "$BENCH_DIR/lib.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-need_apt=()
-command -v wrk >/dev/null || need_apt+=(wrk)
-command -v jq >/dev/null || need_apt+=(jq)
-command -v psql >/dev/null || need_apt+=(postgresql-client)
-command -v python3 >/dev/null || need_apt+=(python3)
-if ((${#need_apt[@]})); then
-    log "installing ${need_apt[*]}"
-    { apt-get install -y "${need_apt[@]}" || { apt-get update && apt-get install -y "${need_apt[@]}"; }; } >"$WORK/apt.log" 2>&1 \
-        || { cat "$WORK/apt.log" >&2; exit 1; }
-fi
+need wrk jq psql:postgresql-client python3
 if [[ "${1:-}" != "--no-build" ]]; then
     log "building (./mvnw -B -q package -DskipTests)"
     (cd "$REPO" && ./mvnw -B -q package -DskipTests) >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
