@@ -3,6 +3,8 @@ package dev.keymint.server.admin;
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.KeyActor;
 import dev.keymint.server.keys.KeyAuditTrail;
+import dev.keymint.server.keys.agents.Agent;
+import dev.keymint.server.keys.agents.AgentAuditTrail;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -16,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
  * before and after a change is recorded as the admin API shows the key.
  */
 @Repository
-class JdbcAuditRepository implements KeyAuditTrail {
+class JdbcAuditRepository implements KeyAuditTrail, AgentAuditTrail {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -31,6 +33,13 @@ class JdbcAuditRepository implements KeyAuditTrail {
     @Override
     public void keyChanged(KeyActor actor, String action, String keyId, ApiKey before, ApiKey after) {
         append(actor, action, keyId, asJson(before), asJson(after));
+    }
+
+    @Override
+    public void agentChanged(KeyActor actor, String action, Agent before, Agent after) {
+        append(actor, action, (before == null ? after : before).id(),
+                before == null ? null : json.writeValueAsString(AgentView.of(before)),
+                after == null ? null : json.writeValueAsString(AgentView.of(after)));
     }
 
     void append(KeyActor actor, String action, String target, String beforeJson, String afterJson) {
