@@ -204,10 +204,8 @@ final class JsonBodies {
     private static String field(JsonParser parser) {
         TokenStreamContext context = parser.streamReadContext();
         JsonToken token = parser.currentToken();
-        if (token != null && token.isStructStart() || token != null && token.isStructEnd()) {
-            // the container just opened (or, for an unknown member Jackson already skipped, just closed)
-            // is the value, not its place
-            context = context.getParent() != null ? context.getParent() : context;
+        if ((token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY) && context.getParent() != null) {
+            context = context.getParent(); // the container just opened is the value, not its place
         }
         Deque<TokenStreamContext> chain = new ArrayDeque<>();
         for (TokenStreamContext at = context; at != null && !at.inRoot(); at = at.getParent()) {

@@ -187,7 +187,7 @@ class AdminAgentsTest {
         Response noCapabilities = acme.post("/agents", "{\"name\": \"x\", \"capabilities\": []}");
         String agent = acme.post("/agents", "{\"name\": \"fine\", \"capabilities\": [\"read:x\"]}").field("id");
         Response patch = acme.patch("/agents/" + agent, "{\"name\": null, \"capabilities\": [\"read:x\", \"read\"]}");
-        Response key = acme.post("/agents/" + agent + "/keys", "{\"scopes\": [\"read:y\"], \"name\": \"\"}");
+        Response key = acme.post("/agents/" + agent + "/keys", "{\"name\": \"\", \"scopes\": \"read:y\"}");
 
         assertThat(fields(create)).containsExactlyInAnyOrder("name", "capabilities[0]", "colour");
         assertThat(fields(noCapabilities)).containsExactly("capabilities");
