@@ -15,6 +15,9 @@ import org.springframework.scheduling.annotation.EnableScheduling;
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
+// Components schedule their work as SchedulingConfigurers, at intervals read from their feature's
+// configuration record, so that each default is written once: in the record, not in a
+// @Scheduled("${...:default}") string as well.
 @EnableScheduling
 public class KeymintApplication {
 

@@ -22,7 +22,7 @@ class DatabaseAvailabilityConfiguration {
 
     @Bean
     DatabaseAvailability databaseAvailability(DirectConnections connections,
-                                              @Value("${spring.datasource.hikari.connection-timeout:30000}") int timeoutMillis,
+                                              @Value("${spring.datasource.hikari.connection-timeout}") int timeoutMillis,
                                               Clock clock) {
         return new DatabaseAvailability(connections, timeoutMillis, clock);
     }

@@ -12,6 +12,7 @@ import java.util.Optional;
 import org.apache.commons.logging.Log;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -42,7 +43,8 @@ public final class EmbeddedPostgresEnvironment implements EnvironmentPostProcess
         if (StringUtils.hasText(environment.getProperty("spring.datasource.url"))) {
             return;
         }
-        Path dataDirectory = Path.of(environment.getProperty("keymint.data-dir", "./keymint-data"))
+        // Bound as the server will bind it, so that the default data directory is written down once.
+        Path dataDirectory = Binder.get(environment).bindOrCreate("keymint", DataDirectoryProperties.class).dataDir()
                 .toAbsolutePath().normalize().resolve("postgres");
         int port = runningPostgresPort(dataDirectory).orElseGet(() -> EmbeddedPostgresServer.start(dataDirectory, log));
         environment.getPropertySources().addLast(new MapPropertySource(PROPERTY_SOURCE, Map.of(

@@ -2,12 +2,14 @@ package dev.keymint.server.keys;
 
 import dev.keymint.server.batching.PendingWrites;
 import jakarta.annotation.PreDestroy;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -16,15 +18,22 @@ import org.springframework.stereotype.Component;
  * process is killed; a graceful shutdown flushes.
  */
 @Component
-public class LastUsedRecorder {
+public class LastUsedRecorder implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(LastUsedRecorder.class);
 
     private final JdbcApiKeyRepository keys;
+    private final Duration flushInterval;
     private final PendingWrites<String, Instant> pending = new PendingWrites<>((a, b) -> a.isAfter(b) ? a : b);
 
-    public LastUsedRecorder(JdbcApiKeyRepository keys) {
+    public LastUsedRecorder(JdbcApiKeyRepository keys, KeysProperties properties) {
         this.keys = keys;
+        this.flushInterval = properties.lastUsedFlushInterval();
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(this::flush, flushInterval);
     }
 
     /** Called on the token path: a map write, no I/O. */
@@ -32,7 +41,6 @@ public class LastUsedRecorder {
         pending.add(keyId, at);
     }
 
-    @Scheduled(fixedDelayString = "${keymint.keys.last-used-flush-interval:5s}")
     @PreDestroy
     public void flush() {
         Map<String, Instant> batch = pending.takeBatch();

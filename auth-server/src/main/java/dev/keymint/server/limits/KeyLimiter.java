@@ -16,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.dao.DataAccessException;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,8 +25,8 @@ import org.springframework.stereotype.Component;
  * calendar period), shared by every instance through {@code limit_counters} without a database
  * write per token.
  *
- * <p>Each instance counts locally and, every {@code keymint.limits.sync-interval} (default
- * 500 ms), adds its counts to the shared rows with one upsert and reads back the global totals.
+ * <p>Each instance counts locally and, every {@code keymint.limits.sync-interval}, adds its counts
+ * to the shared rows with one upsert and reads back the global totals.
  * A request is admitted when {@code global total at the last sync + local counts since} is below
  * the limit. The first request of a key on an instance (or after two idle minutes) reads the
  * global total synchronously. Instances learn of each other's counts one sync later, so the
@@ -36,7 +37,7 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnWebApplication
-public class KeyLimiter {
+public class KeyLimiter implements SchedulingConfigurer {
 
     static final int WINDOW_SECONDS = 60;
     private static final Duration IDLE = Duration.ofMinutes(2);
@@ -44,12 +45,19 @@ public class KeyLimiter {
 
     private final JdbcLimitCounterRepository counters;
     private final Clock clock;
+    private final Duration syncInterval;
     private final ConcurrentHashMap<CounterId, Counter> active = new ConcurrentHashMap<>();
     private volatile long lastCleanup;
 
-    public KeyLimiter(JdbcLimitCounterRepository counters, Clock clock) {
+    public KeyLimiter(JdbcLimitCounterRepository counters, Clock clock, LimitsProperties properties) {
         this.counters = counters;
         this.clock = clock;
+        this.syncInterval = properties.syncInterval();
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(this::sync, syncInterval);
     }
 
     /**
@@ -132,7 +140,6 @@ public class KeyLimiter {
     }
 
     /** Adds local counts to the shared rows and reads back the global totals. */
-    @Scheduled(fixedDelayString = "${keymint.limits.sync-interval:500ms}")
     @PreDestroy
     public void sync() {
         if (active.isEmpty()) {

@@ -1,11 +1,14 @@
 package dev.keymint.server.signing;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,21 +17,27 @@ import org.springframework.stereotype.Component;
  */
 @Component
 @ConditionalOnWebApplication
-public class SigningKeyRotation {
+public class SigningKeyRotation implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(SigningKeyRotation.class);
 
     private final SigningKeyStore store;
     private final SigningKeys keys;
+    private final Duration checkInterval;
 
-    SigningKeyRotation(SigningKeyStore store, SigningKeys keys) {
+    SigningKeyRotation(SigningKeyStore store, SigningKeys keys, SigningProperties properties) {
         this.store = store;
         this.keys = keys;
+        this.checkInterval = properties.rotationCheckInterval();
     }
 
-    @Scheduled(fixedDelayString = "${keymint.signing.rotation-check-interval:1m}",
-            initialDelayString = "${keymint.signing.rotation-check-interval:1m}")
-    public void advance() {
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(new FixedDelayTask(this::advance, checkInterval, checkInterval));
+    }
+
+    /** Takes the rotation step that is due, if any. */
+    void advance() {
         try {
             if (store.advance()) {
                 keys.refresh();

@@ -2,9 +2,8 @@ package dev.keymint.server.signing;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.jwk.JWK;
-import dev.keymint.server.KeymintProperties;
+import dev.keymint.server.database.DataDirectoryProperties;
 import dev.keymint.server.signing.SigningKeyCipher.Decrypted;
-import dev.keymint.server.tokens.TokenProperties;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -35,15 +34,15 @@ public class SigningKeyStore {
     private final SigningKeyCipher cipher;
     private final SigningAlgorithm algorithm;
     private final SigningProperties signing;
-    private final TokenProperties tokens;
+    private final TokenLifetime tokens;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
-    SigningKeyStore(JdbcSigningKeyRepository repository, KeymintProperties keymint, SigningProperties signing,
-                    TokenProperties tokens, TransactionTemplate transactions, Clock clock) {
+    SigningKeyStore(JdbcSigningKeyRepository repository, MasterKeyProperties masterKeys, DataDirectoryProperties data,
+                    SigningProperties signing, TokenLifetime tokens, TransactionTemplate transactions, Clock clock) {
         this.repository = repository;
-        this.cipher = new SigningKeyCipher(MasterKey.resolve(keymint.masterKey(), keymint.dataDir()),
-                MasterKey.previous(keymint.previousMasterKeys()));
+        this.cipher = new SigningKeyCipher(MasterKey.resolve(masterKeys.masterKey(), data.dataDir()),
+                MasterKey.previous(masterKeys.previousMasterKeys()));
         this.algorithm = SigningAlgorithm.of(signing.algorithm());
         this.signing = signing;
         this.tokens = tokens;

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,21 +28,23 @@ import org.springframework.stereotype.Component;
  * made by others, so neither signing nor the JWKS endpoint reads the database per request.
  *
  * <p>A removed key (an emergency rotation deletes the compromised one) is followed faster: every
- * {@code keymint.signing.removal-check-interval} (default 500 ms) an instance reads just the kids,
+ * {@code keymint.signing.removal-check-interval} an instance reads just the kids,
  * and refreshes when one it publishes is gone, so Keymint's own verifiers ({@link #publishes}) stop
  * accepting the compromised key within a second on every instance.
  */
 @Component
 @ConditionalOnWebApplication
-public class SigningKeys {
+public class SigningKeys implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
 
     private final SigningKeyStore store;
+    private final SigningProperties properties;
     private volatile State state;
 
-    public SigningKeys(SigningKeyStore store) {
+    public SigningKeys(SigningKeyStore store, SigningProperties properties) {
         this.store = store;
+        this.properties = properties;
         this.state = load(store.initialize(), null);
         log.info("Signing with key {} ({}); {} key(s) published", state.current.kid(), state.current.algorithm(),
                 state.publishedCount);
@@ -58,10 +63,16 @@ public class SigningKeys {
         return state.kids.contains(kid);
     }
 
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        Duration removalCheck = properties.removalCheckInterval();
+        Duration refresh = properties.refreshInterval();
+        tasks.addFixedDelayTask(new FixedDelayTask(this::followRemovals, removalCheck, removalCheck));
+        tasks.addFixedDelayTask(new FixedDelayTask(this::refresh, refresh, refresh));
+    }
+
     /** Refreshes at once when another instance removed a key this one still publishes. */
-    @Scheduled(fixedDelayString = "${keymint.signing.removal-check-interval:500ms}",
-            initialDelayString = "${keymint.signing.removal-check-interval:500ms}")
-    public void followRemovals() {
+    void followRemovals() {
         Set<String> published = state.kids;
         try {
             if (!store.kids().containsAll(published)) {
@@ -78,8 +89,6 @@ public class SigningKeys {
     }
 
     /** Follows changes made by any instance. A failed refresh keeps the last good state. */
-    @Scheduled(fixedDelayString = "${keymint.signing.refresh-interval:10s}",
-            initialDelayString = "${keymint.signing.refresh-interval:10s}")
     public void refresh() {
         try {
             State previous = state;

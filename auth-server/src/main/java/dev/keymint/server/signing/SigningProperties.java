@@ -12,6 +12,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param refreshInterval       how often each instance re-reads the signing keys to follow the others
  * @param rotationPeriod        how long a key signs before the scheduled rotation replaces it
  * @param rotationCheckInterval how often an instance checks whether a rotation step is due
+ * @param removalCheckInterval  how often an instance looks for signing keys removed by another (an emergency
+ *                              rotation), so that it stops accepting a compromised key's tokens
  * @param clockSkew             clock difference tolerated between instances and verifiers
  */
 @ConfigurationProperties("keymint.signing")
@@ -21,11 +23,13 @@ public record SigningProperties(
         @DefaultValue("10s") Duration refreshInterval,
         @DefaultValue("30d") Duration rotationPeriod,
         @DefaultValue("1m") Duration rotationCheckInterval,
+        @DefaultValue("500ms") Duration removalCheckInterval,
         @DefaultValue("60s") Duration clockSkew) {
 
     public SigningProperties {
         SigningAlgorithm.of(algorithm);
-        for (Duration duration : new Duration[] {jwksMaxAge, refreshInterval, rotationPeriod, rotationCheckInterval}) {
+        for (Duration duration : new Duration[] {jwksMaxAge, refreshInterval, rotationPeriod, rotationCheckInterval,
+                removalCheckInterval}) {
             if (duration.isNegative() || duration.isZero()) {
                 throw new IllegalArgumentException("keymint.signing durations must be positive");
             }

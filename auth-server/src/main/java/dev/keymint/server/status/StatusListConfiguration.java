@@ -13,8 +13,9 @@ import org.springframework.context.annotation.Configuration;
 class StatusListConfiguration {
 
     @Bean
-    StatusLists statusLists(JdbcStatusRepository repository, KeyCacheProperties keyCache) {
-        return new StatusLists(repository, keyCache);
+    StatusLists statusLists(JdbcStatusRepository repository, KeyCacheProperties keyCache,
+                            StatusListProperties properties) {
+        return new StatusLists(repository, keyCache, properties);
     }
 
     @Bean

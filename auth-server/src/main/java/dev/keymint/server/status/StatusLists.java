@@ -2,6 +2,7 @@ package dev.keymint.server.status;
 
 import dev.keymint.server.keys.cache.KeyCacheProperties;
 import dev.keymint.server.keys.cache.KeyChangeFollower;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.transaction.TransactionException;
 
 /**
@@ -20,7 +22,7 @@ import org.springframework.transaction.TransactionException;
  * <p>Kept right the way {@code ApiKeyCache} is: {@code KeyChangeListener} hands it every key change
  * it hears of and it re-reads those keys' statuses before the listener confirms, so once an admin
  * call has returned every instance serves the changed entry; on (re)connecting it rebuilds from the
- * database. No write marks a key expired: once a second the lists re-read the active keys whose
+ * database. No write marks a key expired: every {@code keymint.status.expiry-check-interval} the lists re-read the active keys whose
  * {@code expires_at} has passed since the last look (an index range scan). Memory answers only
  * within the listener's lease; otherwise (database unreachable, listener reconnecting, key cache
  * disabled) each request builds its list from PostgreSQL, as if nothing were held.
@@ -28,7 +30,7 @@ import org.springframework.transaction.TransactionException;
  * <p>Reads from the database and the changes they make are applied under one lock, in the order
  * they were read, so a later read always wins. Thread-safe.
  */
-public final class StatusLists implements KeyChangeFollower {
+public final class StatusLists implements KeyChangeFollower, SchedulingConfigurer {
 
     static final int VALID = 0;
     static final int INVALID = 1;
@@ -38,6 +40,7 @@ public final class StatusLists implements KeyChangeFollower {
 
     private final JdbcStatusRepository repository;
     private final long leaseNanos;
+    private final Duration expiryCheckInterval;
     private final Object lock = new Object();
     /** Bumped by every change to any list, so a version names one content of one list for good. */
     private final AtomicLong versions = new AtomicLong();
@@ -50,9 +53,15 @@ public final class StatusLists implements KeyChangeFollower {
     private volatile boolean confirmed;
     private volatile long confirmedUntilNanos;
 
-    StatusLists(JdbcStatusRepository repository, KeyCacheProperties keyCache) {
+    StatusLists(JdbcStatusRepository repository, KeyCacheProperties keyCache, StatusListProperties properties) {
         this.repository = repository;
         this.leaseNanos = keyCache.lease().toNanos();
+        this.expiryCheckInterval = properties.expiryCheckInterval();
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(this::markExpired, expiryCheckInterval);
     }
 
     /**
@@ -160,7 +169,6 @@ public final class StatusLists implements KeyChangeFollower {
      * Marks keys whose expiry has passed, and re-reads keys whose spent budget has reset, since the
      * last look; a failure is retried at the next.
      */
-    @Scheduled(fixedDelayString = "${keymint.status.expiry-check-interval:1s}")
     public void markExpired() {
         synchronized (lock) {
             if (!built) {

@@ -1,6 +1,5 @@
 package dev.keymint.server.tokens;
 
-import dev.keymint.server.KeymintProperties;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -37,7 +36,7 @@ public class IssuerResolver implements ApplicationListener<WebServerInitializedE
     private final ApplicationContext context;
     private volatile String issuer;
 
-    public IssuerResolver(KeymintProperties properties, ApplicationContext context) {
+    public IssuerResolver(IssuerProperties properties, ApplicationContext context) {
         this.configured = properties.issuer() != null;
         this.context = context;
         this.issuer = properties.issuer();

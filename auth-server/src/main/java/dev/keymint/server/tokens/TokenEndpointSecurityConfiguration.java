@@ -85,9 +85,10 @@ public class TokenEndpointSecurityConfiguration {
      * it counts the wait) and ahead of Spring Security's filters.
      */
     @Bean
-    FilterRegistrationBean<TokenRequestAdmission> tokenRequestAdmission(TokenConcurrencyProperties concurrency,
+    FilterRegistrationBean<TokenRequestAdmission> tokenRequestAdmission(TokenProperties tokens,
                                                                         JsonMapper json, TokenOutcomes outcomes,
                                                                         ObjectProvider<MeterRegistry> meters) {
+        TokenProperties.Concurrency concurrency = tokens.concurrency();
         var admission = new TokenRequestAdmission(concurrency.effectiveLimit(), concurrency.maxWait(),
                 OAuthErrorResponseHandler.forTokenRequests(json, outcomes));
         meters.ifAvailable(registry -> Gauge.builder("keymint.tokens.waiting", admission, TokenRequestAdmission::waiting)

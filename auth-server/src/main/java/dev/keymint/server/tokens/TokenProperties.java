@@ -1,19 +1,22 @@
 package dev.keymint.server.tokens;
 
+import dev.keymint.server.signing.TokenLifetime;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Access-token settings ({@code KEYMINT_TOKENS_TTL}, {@code KEYMINT_TOKENS_AUDIENCE}).
+ * Access-token settings ({@code KEYMINT_TOKENS_*}).
  *
- * @param ttl      lifetime of an access token ({@code exp - iat})
- * @param audience the {@code aud} claim resource servers expect
+ * @param ttl         lifetime of an access token ({@code exp - iat})
+ * @param audience    the {@code aud} claim resource servers expect
+ * @param concurrency how many token requests are worked on at once
  */
 @ConfigurationProperties("keymint.tokens")
 public record TokenProperties(
         @DefaultValue("10m") Duration ttl,
-        @DefaultValue("keymint") String audience) {
+        @DefaultValue("keymint") String audience,
+        @DefaultValue Concurrency concurrency) implements TokenLifetime {
 
     public TokenProperties {
         if (ttl.toSeconds() < 1 || ttl.toHours() > 24) {
@@ -21,6 +24,36 @@ public record TokenProperties(
         }
         if (audience.isBlank()) {
             throw new IllegalArgumentException("keymint.tokens.audience must not be blank");
+        }
+    }
+
+    /**
+     * How many token requests are worked on at once ({@code KEYMINT_TOKENS_CONCURRENCY_*}); see
+     * {@link TokenRequestAdmission}.
+     *
+     * @param limit   token requests in progress at once; 0 (the default) means two per CPU core,
+     *                so that the cores stay busy while some requests wait for the database or the network
+     * @param maxWait how long a request may wait for its turn before it is answered 503
+     *                {@code temporarily_unavailable}
+     */
+    public record Concurrency(
+            @DefaultValue("0") int limit,
+            @DefaultValue("5s") Duration maxWait) {
+
+        public Concurrency {
+            if (limit < 0) {
+                throw new IllegalArgumentException("keymint.tokens.concurrency.limit must be 0 (automatic) or more: "
+                        + limit);
+            }
+            if (maxWait.isNegative()) {
+                throw new IllegalArgumentException("keymint.tokens.concurrency.max-wait must not be negative: "
+                        + maxWait);
+            }
+        }
+
+        /** The limit in force: the configured one, or two per core. */
+        int effectiveLimit() {
+            return limit > 0 ? limit : Runtime.getRuntime().availableProcessors() * 2;
         }
     }
 }

@@ -2,13 +2,15 @@ package dev.keymint.server.usage;
 
 import dev.keymint.server.batching.PendingWrites;
 import jakarta.annotation.PreDestroy;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,15 +19,22 @@ import org.springframework.stereotype.Component;
  * flushes; a killed process loses at most one flush interval of counts. Thread-safe.
  */
 @Component
-public class UsageRecorder {
+public class UsageRecorder implements SchedulingConfigurer {
 
     private static final Logger log = LoggerFactory.getLogger(UsageRecorder.class);
 
     private final JdbcUsageRepository usage;
+    private final Duration flushInterval;
     private final PendingWrites<Bucket, Long> pending = new PendingWrites<>(Long::sum);
 
-    public UsageRecorder(JdbcUsageRepository usage) {
+    public UsageRecorder(JdbcUsageRepository usage, UsageProperties properties) {
         this.usage = usage;
+        this.flushInterval = properties.flushInterval();
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(this::flush, flushInterval);
     }
 
     /** Called on the token path: one map update, no I/O. */
@@ -33,7 +42,6 @@ public class UsageRecorder {
         pending.add(new Bucket(organizationId, keyId, at.truncatedTo(ChronoUnit.HOURS), outcome), 1L);
     }
 
-    @Scheduled(fixedDelayString = "${keymint.usage.flush-interval:5s}")
     @PreDestroy
     public void flush() {
         Map<Bucket, Long> batch = pending.takeBatch();
