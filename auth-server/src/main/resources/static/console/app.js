@@ -6,6 +6,7 @@ import { Problem, clearProblem, showProblem } from "./problems.js";
 import { api, claims, loadMetadata, onSignedIn, onSignedOut, wireSession } from "./session.js";
 import { copy, snippetBlocks } from "./snippets.js";
 import { usagePanel } from "./usage.js";
+import { wireReroll } from "./reroll.js";
 import { loadAgents, wireAgents } from "./agents.js";
 
 let current = null;      // the key shown on the key page
@@ -126,12 +127,15 @@ async function renderKey(key) {
   ];
   if (key.over_budget) fields.push(["Budget", key.over_budget_until ? `over budget until ${when(key.over_budget_until)}` : "over budget until raised"]);
   if (key.revoked_at) fields.push(["Revoked", when(key.revoked_at)]);
+  if (key.previous_secret_expires_at) fields.push(["Old secret", new Date(key.previous_secret_expires_at) > new Date()
+    ? `works until ${when(key.previous_secret_expires_at)}` : "replaced, no longer works"]);
   $("detail-fields").replaceChildren(...fields.flatMap(([name, value]) => [el("dt", { text: name }), el("dd", { text: value ?? "—" })]));
   const revoked = key.status === "revoked";
   $("detail-edit").hidden = revoked;
   $("detail-disable").hidden = revoked || key.status === "disabled";
   $("detail-enable").hidden = key.status !== "disabled";
   $("detail-revoke").hidden = revoked;
+  $("detail-reroll").hidden = revoked;
   $("detail-snippets").replaceChildren(...snippetBlocks(await snippetContext(key)));
 }
 
@@ -198,6 +202,7 @@ function openKeyForm(key) {
   const form = $("key-form");
   form.reset();
   clearProblem($("key-form-problem"));
+  $("key-form-warnings").replaceChildren();
   $("key-dialog-title").textContent = key ? `Edit "${key.name}"` : "New key";
   $("key-form-submit").textContent = key ? "Save" : "Create";
   if (key) {
@@ -261,15 +266,15 @@ async function submitKeyForm(event) {
   event.preventDefault();
   const problem = $("key-form-problem");
   clearProblem(problem);
+  $("key-form-warnings").replaceChildren();
   const values = formValues();
   try {
     if (editing) {
       const patch = changes(editing, values);
       if (Object.keys(patch).length === 0) { $("key-dialog").close(); return; }
-      current = await api("PATCH", `/keys/${encodeURIComponent(editing.id)}`, patch);
-      $("key-dialog").close();
-      await renderKey(current);
-      notice(`Key "${current.name}" saved.`);
+      const preview = await api("PATCH", `/keys/${encodeURIComponent(editing.id)}?dry_run=true`, patch);
+      if (preview.warnings.length) showEditWarnings(preview.warnings, () => saveEdit(patch));
+      else await saveEdit(patch);
     } else {
       const body = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null));
       const created = await api("POST", "/keys", body);
@@ -281,6 +286,30 @@ async function submitKeyForm(event) {
     showProblem(problem, error);
   }
 }
+
+/** Saves an edit (after its dry run) and shows the key. */
+async function saveEdit(patch) {
+  try {
+    current = await api("PATCH", `/keys/${encodeURIComponent(editing.id)}`, patch);
+    $("key-dialog").close();
+    await renderKey(current);
+    notice(`Key "${current.name}" saved.`);
+  } catch (error) {
+    showProblem($("key-form-problem"), error);
+  }
+}
+
+/** What the edit would take from the key's recent callers, and a way to save it anyway; any change to the form asks again. */
+function showEditWarnings(warnings, save) {
+  const box = $("key-form-warnings");
+  const sentence = (text) => text.charAt(0).toUpperCase() + text.slice(1) + ".";
+  box.replaceChildren(
+    el("p", { class: "title", text: "This change breaks calls that worked in the last 24 hours" }),
+    el("ul", {}, ...warnings.map((warning) => el("li", { text: sentence(warning.message) }))),
+    el("button", { type: "button", class: "danger", id: "key-form-save-anyway", text: "Save anyway", onclick: save }));
+  box.scrollIntoView({ block: "nearest" });
+}
+$("key-form").addEventListener("input", () => $("key-form-warnings").replaceChildren());
 
 // ---------- the secret, once ----------
 
@@ -298,6 +327,7 @@ async function showSecret(created) {
   $("secret-ack").checked = false;
   $("secret-close").disabled = true;
   $("secret-dialog").dataset.keyId = created.id;
+  $("secret-dialog").dataset.done = created.previous_secret_expires_at ? "Secret rolled" : "Key created";
   $("secret-dialog").showModal();
   secret.focus();
   secret.select();
@@ -312,7 +342,7 @@ function closeSecret() {
   $("secret-ack").checked = false;
   $("secret-close").disabled = true;
   $("secret-dialog").close();
-  notice("Key created. Its secret is no longer shown anywhere.");
+  notice(`${$("secret-dialog").dataset.done}. Its secret is no longer shown anywhere.`);
   go(`#keys/${encodeURIComponent($("secret-dialog").dataset.keyId)}`);
 }
 
@@ -373,6 +403,7 @@ $("detail-disable").addEventListener("click", () => keyAction("disable"));
 $("detail-enable").addEventListener("click", () => keyAction("enable"));
 $("detail-revoke").addEventListener("click", () => keyAction("revoke"));
 $("detail-delete").addEventListener("click", () => deleteKey(false));
+wireReroll(() => current, (rerolled) => { current = rerolled; return showSecret(rerolled); });
 $("key-form").addEventListener("submit", submitKeyForm);
 $("key-form-cancel").addEventListener("click", () => $("key-dialog").close());
 $("audit-more").addEventListener("click", () => loadAudit(true));

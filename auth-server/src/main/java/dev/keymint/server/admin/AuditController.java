@@ -45,12 +45,16 @@ class AuditController {
     private Event view(JdbcAuditRepository.AuditEvent event) {
         return new Event(event.id(), event.createdAt(), event.actorKeyId(), event.action(), event.target(),
                 event.clientAddress(), event.beforeJson() == null ? null : json.readTree(event.beforeJson()),
-                event.afterJson() == null ? null : json.readTree(event.afterJson()));
+                event.afterJson() == null ? null : json.readTree(event.afterJson()),
+                event.warningsJson() == null ? null : json.readTree(event.warningsJson()));
     }
 
-    /** One audit event; {@code before} and {@code after} are the stored JSON snapshots of what changed. */
+    /**
+     * One audit event; {@code before} and {@code after} are the stored JSON snapshots of what changed;
+     * {@code warnings}, what an edit warned of when it was saved anyway (null: nothing).
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Event(long id, Instant at, String actorKeyId, String action, String target, String clientAddress,
-                 JsonNode before, JsonNode after) {
+                 JsonNode before, JsonNode after, JsonNode warnings) {
     }
 }

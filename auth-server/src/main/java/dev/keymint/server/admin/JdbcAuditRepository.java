@@ -3,6 +3,7 @@ package dev.keymint.server.admin;
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.KeyActor;
 import dev.keymint.server.keys.KeyAuditTrail;
+import dev.keymint.server.keys.KeyWarning;
 import dev.keymint.server.keys.agents.Agent;
 import dev.keymint.server.keys.agents.AgentAuditTrail;
 import java.time.Clock;
@@ -36,6 +37,12 @@ class JdbcAuditRepository implements KeyAuditTrail, AgentAuditTrail {
     }
 
     @Override
+    public void keyEdited(KeyActor actor, String keyId, ApiKey before, ApiKey after, List<KeyWarning> warnings) {
+        append(actor, "key.update", keyId, asJson(before), asJson(after),
+                warnings.isEmpty() ? null : json.writeValueAsString(warnings));
+    }
+
+    @Override
     public void agentChanged(KeyActor actor, String action, Agent before, Agent after) {
         append(actor, action, (before == null ? after : before).id(),
                 before == null ? null : json.writeValueAsString(AgentView.of(before)),
@@ -43,9 +50,16 @@ class JdbcAuditRepository implements KeyAuditTrail, AgentAuditTrail {
     }
 
     void append(KeyActor actor, String action, String target, String beforeJson, String afterJson) {
+        append(actor, action, target, beforeJson, afterJson, null);
+    }
+
+    private void append(KeyActor actor, String action, String target, String beforeJson, String afterJson,
+                        String warningsJson) {
         int inserted = jdbc.sql("""
-                        insert into audit_events (organization_id, actor_key_id, action, target, client_address, before, after)
-                        values (:organizationId, :actor, :action, :target, :address, cast(:before as jsonb), cast(:after as jsonb))
+                        insert into audit_events (organization_id, actor_key_id, action, target, client_address, before,
+                                                  after, warnings)
+                        values (:organizationId, :actor, :action, :target, :address, cast(:before as jsonb),
+                                cast(:after as jsonb), cast(:warnings as jsonb))
                         """)
                 .param("organizationId", actor.organizationId())
                 .param("actor", actor.keyId())
@@ -54,6 +68,7 @@ class JdbcAuditRepository implements KeyAuditTrail, AgentAuditTrail {
                 .param("address", actor.clientAddress())
                 .param("before", beforeJson)
                 .param("after", afterJson)
+                .param("warnings", warningsJson)
                 .update();
         if (inserted != 1) {
             throw new IllegalStateException("Appending an audit event changed " + inserted + " rows");
@@ -74,7 +89,7 @@ class JdbcAuditRepository implements KeyAuditTrail, AgentAuditTrail {
     List<AuditEvent> page(long organizationId, Long beforeId, int limit) {
         return jdbc.sql("""
                         select id, actor_key_id, action, target, client_address, before::text as before,
-                               after::text as after, created_at
+                               after::text as after, warnings::text as warnings, created_at
                           from audit_events
                          where organization_id = :organizationId
                            and (cast(:beforeId as bigint) is null or id < :beforeId)
@@ -86,11 +101,11 @@ class JdbcAuditRepository implements KeyAuditTrail, AgentAuditTrail {
                 .param("limit", limit)
                 .query((rs, n) -> new AuditEvent(rs.getLong("id"), rs.getString("actor_key_id"), rs.getString("action"),
                         rs.getString("target"), rs.getString("client_address"), rs.getString("before"),
-                        rs.getString("after"), rs.getTimestamp("created_at").toInstant()))
+                        rs.getString("after"), rs.getString("warnings"), rs.getTimestamp("created_at").toInstant()))
                 .list();
     }
 
     record AuditEvent(long id, String actorKeyId, String action, String target, String clientAddress,
-                      String beforeJson, String afterJson, Instant createdAt) {
+                      String beforeJson, String afterJson, String warningsJson, Instant createdAt) {
     }
 }

@@ -9,6 +9,7 @@ import dev.keymint.server.admin.FieldRules.ScopeText;
 import dev.keymint.sdk.Scope;
 import dev.keymint.server.keys.ApiRequestLimits;
 import dev.keymint.server.keys.Budget;
+import dev.keymint.server.keys.KeyAdministration;
 import dev.keymint.server.keys.KeyChange;
 import dev.keymint.server.keys.Quota;
 import dev.keymint.server.network.CidrRange;
@@ -18,6 +19,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import tools.jackson.databind.PropertyNamingStrategies;
@@ -100,6 +102,24 @@ final class KeyRequests {
             team.map(KeyRequests::label).ifPresent(change::team);
             owner.map(KeyRequests::label).ifPresent(change::owner);
             return change.build();
+        }
+    }
+
+    /**
+     * {@code POST /admin/v1/keys/{id}/reroll}: how long the replaced secret keeps working, in whole
+     * seconds like the API's other durations' units ({@code rate_limit_per_minute}); required, so
+     * that cutting callers off at once is a choice.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Reroll(
+            @NotNull(message = GRACE_RANGE) @Min(value = 0, message = GRACE_RANGE)
+            @Max(value = KeyAdministration.MAX_REROLL_GRACE_SECONDS, message = GRACE_RANGE) Long gracePeriodSeconds) {
+
+        static final String GRACE_RANGE = "must be an integer from 0 to " + KeyAdministration.MAX_REROLL_GRACE_SECONDS
+                + " (7 days)";
+
+        Duration grace() {
+            return Duration.ofSeconds(gracePeriodSeconds);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.ApiKeyFormat;
 import dev.keymint.server.keys.Budget;
+import dev.keymint.server.keys.KeyWarning;
 import dev.keymint.server.keys.Quota;
 import dev.keymint.server.network.CidrRange;
 import java.time.Instant;
@@ -16,7 +17,8 @@ import tools.jackson.databind.annotation.JsonNaming;
 record KeyView(String id, String clientId, String maskedKey, String name, String status, List<String> scopes,
                String team, String owner, Instant expiresAt, List<String> allowedCidrs, Integer rateLimitPerMinute,
                Integer apiRequestsPerMinute, Limit requestBudget, Limit costBudget, boolean overBudget,
-               Instant overBudgetUntil, Limit quota, Instant createdAt, Instant lastUsedAt, Instant revokedAt) {
+               Instant overBudgetUntil, Limit quota, Instant createdAt, Instant lastUsedAt, Instant revokedAt,
+               Instant previousSecretExpiresAt) {
 
     static KeyView of(ApiKey key, Instant now) {
         boolean over = key.overBudget(now);
@@ -27,7 +29,8 @@ record KeyView(String id, String clientId, String maskedKey, String name, String
                 Limit.of(key.apiLimits().costBudget()), over,
                 // A budget without a reset period is spent until an admin raises or removes it: no time to show.
                 over && key.overBudgetUntil().isBefore(Budget.NO_RESET) ? key.overBudgetUntil() : null,
-                Limit.of(key.quota()), key.createdAt(), key.lastUsedAt(), key.revokedAt());
+                Limit.of(key.quota()), key.createdAt(), key.lastUsedAt(), key.revokedAt(),
+                key.previousSecret() == null ? null : key.previousSecret().expiresAt());
     }
 
     /** A quota or budget: {@code {"limit": n, "period": "day"}}. */
@@ -40,6 +43,14 @@ record KeyView(String id, String clientId, String maskedKey, String name, String
         static Limit of(Budget budget) {
             return budget == null ? null : new Limit(budget.limit(), budget.periodName());
         }
+    }
+
+    /**
+     * The answer to an edit: the key as it is now (or would be, for a dry run) and what the edit
+     * takes from the key's callers of the last 24 hours, in plain words.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Edited(@JsonUnwrapped KeyView key, boolean dryRun, List<KeyWarning> warnings) {
     }
 
     /** The answer to a create: the key's view and, this once, the API key itself. */

@@ -3,6 +3,7 @@ package dev.keymint.server.admin;
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.ApiKeyFormat;
 import dev.keymint.server.keys.CreatedKey;
+import dev.keymint.server.keys.EditedKey;
 import dev.keymint.server.keys.KeyAdministration;
 import dev.keymint.server.keys.KeyStatus;
 import dev.keymint.server.keys.ListFilter;
@@ -29,7 +30,7 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code /admin/v1/keys}: create, list, show, edit, disable, enable, revoke and delete the
+ * {@code /admin/v1/keys}: create, list, show, edit, disable, enable, revoke, reroll and delete the
  * caller's organization's API keys. Requires {@code admin:keys/**}.
  */
 @RestController
@@ -89,7 +90,9 @@ class KeysController {
     }
 
     @PatchMapping("/{id}")
-    KeyView patch(HttpServletRequest request, @PathVariable String id) {
+    KeyView.Edited patch(HttpServletRequest request, @PathVariable String id,
+                         @RequestParam(name = "dry_run", required = false) String dryRun) {
+        boolean onlyWarn = flag("dry_run", dryRun);
         AdminCaller caller = callers.current(request);
         keys.get(caller, id); // 404 before validating a body for a key the caller cannot see
         KeyRequests.KeyPatch body = bodies.read(request, KeyRequests.KeyPatch.class);
@@ -97,7 +100,8 @@ class KeysController {
             throw AdminProblem.invalid(List.of(new AdminProblem.FieldError("team",
                     "a token of a team cannot move keys between teams")));
         }
-        return KeyView.of(keys.update(caller, id, body.change()), clock.instant());
+        EditedKey edited = keys.update(caller, id, body.change(), onlyWarn);
+        return new KeyView.Edited(KeyView.of(edited.key(), clock.instant()), onlyWarn, edited.warnings());
     }
 
     @PostMapping("/{id}/disable")
@@ -115,14 +119,29 @@ class KeysController {
         return KeyView.of(keys.setStatus(callers.current(request), id, KeyStatus.REVOKED), clock.instant());
     }
 
+    /** A new secret, shown this once; the replaced one works for the grace period asked. */
+    @PostMapping("/{id}/reroll")
+    ResponseEntity<KeyView.Created> reroll(HttpServletRequest request, @PathVariable String id) {
+        AdminCaller caller = callers.current(request);
+        keys.get(caller, id); // 404 before validating a body for a key the caller cannot see
+        CreatedKey rerolled = keys.reroll(caller, id, bodies.read(request, KeyRequests.Reroll.class).grace());
+        return ResponseEntity.ok().header("Cache-Control", "no-store")
+                .body(new KeyView.Created(KeyView.of(rerolled.key(), clock.instant()), rerolled.apiKey()));
+    }
+
     @DeleteMapping("/{id}")
     ResponseEntity<Void> delete(HttpServletRequest request, @PathVariable String id,
                                 @RequestParam(required = false) String confirm) {
-        if (confirm != null && !confirm.equals("true") && !confirm.equals("false")) {
-            throw AdminProblem.badRequest("confirm must be true or false");
-        }
-        keys.delete(callers.current(request), id, "true".equals(confirm));
+        keys.delete(callers.current(request), id, flag("confirm", confirm));
         return ResponseEntity.noContent().build();
+    }
+
+    /** A true/false query parameter; absent is false. */
+    private static boolean flag(String name, String value) {
+        if (value != null && !value.equals("true") && !value.equals("false")) {
+            throw AdminProblem.badRequest(name + " must be true or false");
+        }
+        return "true".equals(value);
     }
 
     private static ListFilter filter(String status) {

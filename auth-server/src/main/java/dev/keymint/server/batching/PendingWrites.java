@@ -4,6 +4,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BinaryOperator;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Values gathered on the token path (a map merge, no I/O) until a scheduled flush takes them
@@ -22,6 +24,19 @@ public final class PendingWrites<K, V> {
 
     public void add(K key, V value) {
         pending.merge(key, value, merge);
+    }
+
+    /**
+     * Changes the value gathered for {@code key} in place (made by {@code create} when there is
+     * none), under the map's lock for that key: for values too rich to merge anew per call. A value
+     * is changed only here and, once taken out by {@link #takeBatch}, by its taker alone.
+     */
+    public void update(K key, Supplier<V> create, Consumer<V> change) {
+        pending.compute(key, (k, value) -> {
+            V target = value == null ? create.get() : value;
+            change.accept(target);
+            return target;
+        });
     }
 
     /**

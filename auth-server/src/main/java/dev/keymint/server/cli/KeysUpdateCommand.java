@@ -11,11 +11,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /** {@code keys update <id>}: changes only what is given; {@code --clear} removes an optional setting. */
 @Command(name = "update", description = {"Change a key: only the options given change.",
-        "Takes effect for the next token request on every instance."})
+        "Takes effect for the next token request on every instance. Prints what the change takes from the",
+        "key's callers of the last 24 hours (scopes, addresses, limits); --dry-run prints that and changes nothing."})
 final class KeysUpdateCommand implements Callable<Integer> {
 
     /** {@code --clear} names, as the options that set them, and the API fields they null. */
@@ -53,6 +55,9 @@ final class KeysUpdateCommand implements Callable<Integer> {
             description = "Remove an optional setting: expires-at, cidr, rate-limit, quota, team or owner; repeatable.")
     private List<String> clear;
 
+    @Option(names = "--dry-run", description = "Only show the key as it would be and the change's warnings; change nothing.")
+    private boolean dryRun;
+
     @Override
     public Integer call() {
         ObjectNode body = admin.context().json().createObjectNode();
@@ -77,11 +82,20 @@ final class KeysUpdateCommand implements Callable<Integer> {
         if (body.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "Nothing to change: give at least one option");
         }
-        AdminApi.Answer updated = admin.connect().patch(KeysCommand.path(id), body);
+        AdminApi.Answer updated = admin.connect().patch(KeysCommand.path(id) + (dryRun ? "?dry_run=true" : ""), body);
         admin.print(updated, out -> {
-            out.println("Updated key " + KeyText.title(updated.json()) + ".");
+            out.println((dryRun ? "Dry run, nothing changed: key " + KeyText.title(updated.json()) + " would be"
+                    : "Updated key " + KeyText.title(updated.json())) + ".");
             out.println();
-            KeyText.print(updated.json(), out);
+            ObjectNode key = (ObjectNode) updated.json().deepCopy();
+            key.remove(List.of("dry_run", "warnings")); // said in words below, not as settings of the key
+            KeyText.print(key, out);
+            JsonNode warnings = updated.json().path("warnings");
+            if (!warnings.isEmpty()) {
+                out.println();
+                out.println("Warning: callers of the last 24 hours " + (dryRun ? "would lose" : "lose") + " access:");
+                warnings.forEach(warning -> out.println("  - " + warning.path("message").asString()));
+            }
         });
         return ExitCodes.OK;
     }

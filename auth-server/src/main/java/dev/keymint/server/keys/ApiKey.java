@@ -18,6 +18,7 @@ import java.util.List;
  * @param statusIndex      the key's entry in the Token Status Lists, shared by all its tokens; never reused
  * @param apiLimits        API requests per minute and budgets on the usage resource servers report
  * @param overBudgetUntil  while before this, reports showed a budget spent: the key is refused; null if never
+ * @param previousSecret   the secret a reroll replaced, or null if the key was never rerolled
  */
 public record ApiKey(
         String id,
@@ -38,7 +39,19 @@ public record ApiKey(
         Instant revokedAt,
         long statusIndex,
         ApiRequestLimits apiLimits,
-        Instant overBudgetUntil) {
+        Instant overBudgetUntil,
+        PreviousSecret previousSecret) {
+
+    /** A key as it was before rerolls existed, or one never rerolled. */
+    public ApiKey(String id, long organizationId, String organizationSlug, String name, byte[] secretDigest,
+                  List<String> scopes, KeyStatus status, String team, String owner, Instant expiresAt,
+                  Instant createdAt, Instant lastUsedAt, List<CidrRange> allowedCidrs, Integer rateLimitPerMinute,
+                  Quota quota, Instant revokedAt, long statusIndex, ApiRequestLimits apiLimits,
+                  Instant overBudgetUntil) {
+        this(id, organizationId, organizationSlug, name, secretDigest, scopes, status, team, owner, expiresAt,
+                createdAt, lastUsedAt, allowedCidrs, rateLimitPerMinute, quota, revokedAt, statusIndex, apiLimits,
+                overBudgetUntil, null);
+    }
 
     public ApiKey {
         scopes = List.copyOf(scopes);
@@ -62,6 +75,48 @@ public record ApiKey(
     /** Whether reports have shown a budget of the key spent in the current period. */
     public boolean overBudget(Instant now) {
         return overBudgetUntil != null && now.isBefore(overBudgetUntil);
+    }
+
+    /**
+     * Which of the key's secrets the presented API key is, at {@code now}: answered from the row
+     * alone (the cached one on the token path), with constant-time digest comparisons.
+     */
+    public SecretMatch match(String presentedKey, Instant now) {
+        if (ApiKeyFormat.matches(presentedKey, secretDigest)) {
+            return SecretMatch.CURRENT;
+        }
+        if (previousSecret != null && ApiKeyFormat.matches(presentedKey, previousSecret.digest())) {
+            return now.isBefore(previousSecret.expiresAt()) ? SecretMatch.PREVIOUS_IN_GRACE : SecretMatch.REPLACED;
+        }
+        return SecretMatch.NONE;
+    }
+
+    /** How a presented API key relates to a key's secrets. */
+    public enum SecretMatch {
+        /** The key's current secret. */
+        CURRENT,
+        /** The secret a reroll replaced, within its grace period: still accepted. */
+        PREVIOUS_IN_GRACE,
+        /** The secret a reroll replaced, after its grace period: refused, saying so. */
+        REPLACED,
+        /** Neither. */
+        NONE;
+
+        public boolean accepted() {
+            return this == CURRENT || this == PREVIOUS_IN_GRACE;
+        }
+    }
+
+    /**
+     * The secret the last reroll replaced: its digest, and when it stops being accepted. At most
+     * one is kept; a second reroll replaces it.
+     */
+    public record PreviousSecret(byte[] digest, Instant expiresAt) {
+
+        @Override
+        public String toString() {
+            return "PreviousSecret[expiresAt=" + expiresAt + "]";
+        }
     }
 
     @Override

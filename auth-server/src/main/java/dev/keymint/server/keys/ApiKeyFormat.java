@@ -40,7 +40,11 @@ public final class ApiKeyFormat {
 
     /** A new key; the caller shows {@link NewApiKey#apiKey()} once and stores only the digest. */
     public static NewApiKey generate() {
-        String id = randomBase62(ID_LENGTH);
+        return generateFor(randomBase62(ID_LENGTH));
+    }
+
+    /** A new secret for the key with this public id (a reroll): same id, so same client_id. */
+    static NewApiKey generateFor(String id) {
         String apiKey = format(id, randomBase62(SECRET_LENGTH));
         return new NewApiKey(id, apiKey, digest(apiKey));
     }

@@ -23,7 +23,8 @@ public class JdbcApiKeyRepository {
                    k.team, k.owner, k.expires_at, k.created_at, k.last_used_at,
                    k.allowed_cidrs::text[] as allowed_cidrs, k.rate_limit_per_minute, k.quota_limit, k.quota_period,
                    k.revoked_at, k.status_index, k.api_requests_per_minute, k.request_budget, k.request_budget_period,
-                   k.cost_budget, k.cost_budget_period, k.over_budget_until
+                   k.cost_budget, k.cost_budget_period, k.over_budget_until,
+                   k.previous_secret_hash, k.previous_secret_expires_at
               from api_keys k
               join organizations o on o.id = k.organization_id
             """;
@@ -197,6 +198,25 @@ public class JdbcApiKeyRepository {
         requireOne(updated, id);
     }
 
+    /**
+     * Gives a key that is not revoked a new secret digest; the current one becomes the previous
+     * secret, accepted until {@code previousUntil}, and replaces any earlier previous secret.
+     */
+    void reroll(long organizationId, String id, byte[] newDigest, Instant previousUntil) {
+        int updated = jdbc.sql("""
+                        update api_keys
+                           set previous_secret_hash = secret_hash, previous_secret_expires_at = :previousUntil,
+                               secret_hash = :newDigest
+                         where id = :id and organization_id = :organizationId and status <> 'revoked'
+                        """)
+                .param("id", id)
+                .param("organizationId", organizationId)
+                .param("newDigest", newDigest)
+                .param("previousUntil", Timestamp.from(previousUntil))
+                .update();
+        requireOne(updated, id);
+    }
+
     /** The agent the key is under, or null (migration V8). */
     String agentOf(String id) {
         List<String> agent = jdbc.sql("select agent_id from api_keys where id = :id").param("id", id)
@@ -263,7 +283,14 @@ public class JdbcApiKeyRepository {
                 instant(rs.getTimestamp("revoked_at")),
                 rs.getLong("status_index"),
                 apiLimits(rs),
-                instant(rs.getTimestamp("over_budget_until")));
+                instant(rs.getTimestamp("over_budget_until")),
+                previousSecret(rs));
+    }
+
+    private static ApiKey.PreviousSecret previousSecret(ResultSet rs) throws SQLException {
+        byte[] digest = rs.getBytes("previous_secret_hash");
+        return digest == null ? null
+                : new ApiKey.PreviousSecret(digest, instant(rs.getTimestamp("previous_secret_expires_at")));
     }
 
     private static Map<String, Object> apiLimitParams(ApiRequestLimits limits) {

@@ -26,21 +26,26 @@ import org.springframework.transaction.annotation.Transactional;
 public class KeyAdministration {
 
     static final Duration RECENT_USE = Duration.ofHours(24);
+    /** The longest a replaced secret may keep working: long enough to redeploy callers, short enough to end a leak. */
+    public static final long MAX_REROLL_GRACE_SECONDS = 7 * 24 * 60 * 60;
 
     private final JdbcApiKeyRepository keys;
     private final KeyAuditTrail audit;
     private final LastUsedRecorder lastUsed;
     private final KeyChangeBarrier everyInstanceSees;
     private final SpentBudgets budgets;
+    private final RecentKeyUse.Source recentUse;
     private final Clock clock;
 
     KeyAdministration(JdbcApiKeyRepository keys, KeyAuditTrail audit, LastUsedRecorder lastUsed,
-                      KeyChangeBarrier everyInstanceSees, SpentBudgets budgets, Clock clock) {
+                      KeyChangeBarrier everyInstanceSees, SpentBudgets budgets, RecentKeyUse.Source recentUse,
+                      Clock clock) {
         this.keys = keys;
         this.audit = audit;
         this.lastUsed = lastUsed;
         this.everyInstanceSees = everyInstanceSees;
         this.budgets = budgets;
+        this.recentUse = recentUse;
         this.clock = clock;
     }
 
@@ -68,9 +73,14 @@ public class KeyAdministration {
         return find(actor, id, false);
     }
 
-    /** Applies the change and records the state before and after it. */
+    /**
+     * Applies the change and records the state before and after it, with what it takes from the
+     * key's callers of the last 24 hours ({@link EditWarnings}); with {@code dryRun} only says so:
+     * the would-be key and the warnings, nothing written, audited or announced to the caches.
+     */
     @Transactional
-    public ApiKey update(KeyActor actor, String id, KeyChange change) {
+    public EditedKey update(KeyActor actor, String id, KeyChange change, boolean dryRun) {
+        lastUsed.flush(); // this instance's last-used times first: whether the key was used recently
         ApiKey before = findToChange(actor, id);
         if (before.status() == KeyStatus.REVOKED) {
             throw KeyRefusedException.conflict("The key is revoked; a revoked key cannot be changed");
@@ -83,13 +93,27 @@ public class KeyAdministration {
             requireCovered(actor, after.scopes().stream().map(Scope::parse).toList());
         }
         // A changed budget applies at once: a raised one lifts the refusal, a lowered one may start it.
+        Instant now = clock.instant();
         Instant overBudgetUntil = after.apiLimits().equals(before.apiLimits()) ? before.overBudgetUntil()
-                : budgets.overBudgetUntil(after, clock.instant());
+                : budgets.overBudgetUntil(after, now);
+        List<KeyWarning> warnings = warnings(before, after, overBudgetUntil, now);
+        if (dryRun) {
+            return new EditedKey(after, warnings);
+        }
         keys.update(after, overBudgetUntil);
         everyInstanceSees.awaitAfterCommit();
         ApiKey stored = find(actor, id, false);
-        audit.keyChanged(actor, "key.update", id, before, stored);
-        return stored;
+        audit.keyEdited(actor, id, before, stored, warnings);
+        return new EditedKey(stored, warnings);
+    }
+
+    /** Only for a key used in the last 24 hours: otherwise no caller is known to lose anything. */
+    private List<KeyWarning> warnings(ApiKey before, ApiKey after, Instant overBudgetUntil, Instant now) {
+        Instant since = now.minus(RECENT_USE);
+        if (before.lastUsedAt() == null || before.lastUsedAt().isBefore(since)) {
+            return List.of();
+        }
+        return EditWarnings.of(before, after, recentUse.since(before, since), overBudgetUntil, now);
     }
 
     /** Enables ({@code ACTIVE}), disables or revokes the key; repeating a status is no change. */
@@ -118,6 +142,28 @@ public class KeyAdministration {
         };
         audit.keyChanged(actor, action, id, before, stored);
         return stored;
+    }
+
+    /**
+     * Gives the key a new secret (returned this once) and keeps everything else; the replaced secret
+     * is accepted for {@code grace} more (0 to refuse it at once). A revoked key cannot be rerolled;
+     * a disabled or expired one can (after a leak: disable, reroll, enable).
+     */
+    @Transactional
+    public CreatedKey reroll(KeyActor actor, String id, Duration grace) {
+        if (grace.isNegative() || grace.getSeconds() > MAX_REROLL_GRACE_SECONDS) {
+            throw new IllegalArgumentException("grace must be from 0 to " + MAX_REROLL_GRACE_SECONDS + " seconds");
+        }
+        ApiKey before = findToChange(actor, id);
+        if (before.status() == KeyStatus.REVOKED) {
+            throw KeyRefusedException.conflict("The key is revoked; a revoked key cannot be rerolled");
+        }
+        NewApiKey generated = ApiKeyFormat.generateFor(id);
+        keys.reroll(actor.organizationId(), id, generated.digest(), clock.instant().plus(grace));
+        everyInstanceSees.awaitAfterCommit();
+        ApiKey stored = find(actor, id, false);
+        audit.keyChanged(actor, "key.reroll", id, before, stored);
+        return new CreatedKey(stored, generated.apiKey());
     }
 
     /**

@@ -66,7 +66,7 @@ public final class KeyChange {
                 key.revokedAt(), key.statusIndex(),
                 new ApiRequestLimits(apiRequestsPerMinute.applyTo(limits.requestsPerMinute()),
                         requestBudget.applyTo(limits.requestBudget()), costBudget.applyTo(limits.costBudget())),
-                key.overBudgetUntil());
+                key.overBudgetUntil(), key.previousSecret());
     }
 
     /** One setting: left as it is, or set to a value (null removes it). */

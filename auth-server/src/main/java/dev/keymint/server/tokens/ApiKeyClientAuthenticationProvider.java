@@ -2,6 +2,7 @@ package dev.keymint.server.tokens;
 
 import dev.keymint.server.database.DatabaseUnavailableException;
 import dev.keymint.server.keys.ApiKey;
+import dev.keymint.server.keys.ApiKey.SecretMatch;
 import dev.keymint.server.keys.ApiKeyFormat;
 import dev.keymint.server.keys.cache.ApiKeyCache;
 import dev.keymint.server.keys.KeyStatus;
@@ -33,7 +34,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
  * <p>Order of checks: the key's format and checksum (no I/O, so typos and random strings never
  * reach the database), that it names the presented client_id, the key's row (from memory, else one
  * indexed read; see {@link ApiKeyCache}), a constant-time
- * digest comparison, then the key's status, its allowed CIDRs (401 {@code invalid_client}) and
+ * digest comparison (against the current secret and, within its grace period, the one a reroll
+ * replaced; after it, that one is refused as replaced), then the key's status, its allowed CIDRs (401 {@code invalid_client}) and
  * its rate limit (429 {@code rate_limited}). The status is told only to a caller who proved it
  * holds the secret. Each refusal of a known key names the key, so that {@link TokenOutcomes} books it
  * in the key's usage.
@@ -43,6 +45,8 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
 final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider {
 
     private static final Logger log = LoggerFactory.getLogger(ApiKeyClientAuthenticationProvider.class);
+    /** The refusal reason of a secret that a reroll replaced and whose grace period has ended. */
+    static final String SECRET_REPLACED = "secret_replaced";
     private static final String ERROR_URI = "https://www.rfc-editor.org/rfc/rfc6749#section-5.2";
 
     private final ApiKeyCache keys;
@@ -90,7 +94,13 @@ final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider
         }
         Instant now = clock.instant();
         Optional<ApiKey> found = find(clientId);
-        if (found.isEmpty() || !ApiKeyFormat.matches(presentedKey, found.get().secretDigest())) {
+        SecretMatch match = found.map(key -> key.match(presentedKey, now)).orElse(SecretMatch.NONE);
+        if (match == SecretMatch.REPLACED) {
+            log.debug("Refused a token to client_id {}: secret replaced by a reroll", clientId);
+            throw refused(found.get(), UsageOutcome.WRONG_SECRET, SECRET_REPLACED,
+                    "The API key's secret was replaced; use the new API key");
+        }
+        if (!match.accepted()) {
             log.debug("Client authentication failed for client_id {}", clientId);
             throw refused(found.orElse(null), UsageOutcome.WRONG_SECRET, OAuth2ErrorCodes.INVALID_CLIENT,
                     "Unknown client or wrong API key");

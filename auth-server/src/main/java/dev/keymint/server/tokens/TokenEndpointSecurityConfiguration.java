@@ -6,6 +6,7 @@ import dev.keymint.server.keys.LastUsedRecorder;
 import dev.keymint.server.limits.KeyLimiter;
 import dev.keymint.server.network.ClientAddressResolver;
 import dev.keymint.server.signing.SigningKeys;
+import dev.keymint.server.usage.KeyUseRecorder;
 import dev.keymint.server.usage.UsageRecorder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -76,8 +77,9 @@ public class TokenEndpointSecurityConfiguration {
      * no registry is configured.
      */
     @Bean
-    TokenOutcomes tokenOutcomes(ObjectProvider<MeterRegistry> meters, UsageRecorder usage, Clock clock) {
-        return new TokenOutcomes(meters.getIfAvailable(SimpleMeterRegistry::new), usage, clock);
+    TokenOutcomes tokenOutcomes(ObjectProvider<MeterRegistry> meters, UsageRecorder usage, KeyUseRecorder keyUse,
+                                Clock clock) {
+        return new TokenOutcomes(meters.getIfAvailable(SimpleMeterRegistry::new), usage, keyUse, clock);
     }
 
     /**
@@ -162,7 +164,7 @@ public class TokenEndpointSecurityConfiguration {
                                     providers.clear();
                                     providers.add(clientCredentials);
                                 })
-                                .accessTokenResponseHandler(new TokenResponseWriter(json, outcomes))
+                                .accessTokenResponseHandler(new TokenResponseWriter(json, outcomes, addresses))
                                 .errorResponseHandler(OAuthErrorResponseHandler.forTokenRequests(json, outcomes)))
                         .tokenIntrospectionEndpoint(endpoint -> endpoint
                                 .authenticationProviders(providers -> {

@@ -1,5 +1,6 @@
 package dev.keymint.server.tokens;
 
+import dev.keymint.server.network.ClientAddressResolver;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -24,10 +25,12 @@ final class TokenResponseWriter implements AuthenticationSuccessHandler {
 
     private final JsonMapper json;
     private final TokenOutcomes outcomes;
+    private final ClientAddressResolver addresses;
 
-    TokenResponseWriter(JsonMapper json, TokenOutcomes outcomes) {
+    TokenResponseWriter(JsonMapper json, TokenOutcomes outcomes, ClientAddressResolver addresses) {
         this.json = json;
         this.outcomes = outcomes;
+        this.addresses = addresses;
     }
 
     @Override
@@ -45,6 +48,6 @@ final class TokenResponseWriter implements AuthenticationSuccessHandler {
         response.setHeader(HttpHeaders.PRAGMA, "no-cache");
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
         json.writeValue(response.getOutputStream(), body);
-        outcomes.issued(ApiKeyClients.apiKey(issued.getRegisteredClient()), token.getIssuedAt());
+        outcomes.issued(ApiKeyClients.apiKey(issued.getRegisteredClient()), token, addresses.clientAddress(request));
     }
 }

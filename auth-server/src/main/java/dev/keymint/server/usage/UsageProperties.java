@@ -5,10 +5,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Usage-count settings ({@code KEYMINT_USAGE_FLUSH_INTERVAL}); see {@link UsageRecorder}.
+ * Usage-count settings ({@code KEYMINT_USAGE_FLUSH_INTERVAL}); see {@link UsageRecorder} and {@link KeyUseRecorder}.
  *
- * @param flushInterval how often the token requests counted in memory are written to PostgreSQL; a killed
- *                      process loses at most this much of the counts
+ * @param flushInterval how often the token requests counted in memory (and the issued tokens' scopes,
+ *                      addresses and minutes) are written to PostgreSQL; a killed process loses at most
+ *                      this much of the counts
  */
 @ConfigurationProperties("keymint.usage")
 public record UsageProperties(@DefaultValue("5s") Duration flushInterval) {

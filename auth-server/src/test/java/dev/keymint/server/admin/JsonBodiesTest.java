@@ -99,6 +99,7 @@ class JsonBodiesTest {
         assertThat(members(KeyRequests.KeyPatch.class)).isEqualTo(properties("/components/schemas/KeyPatch"));
         assertThat(members(KeyRequests.QuotaBody.class)).isEqualTo(properties("/components/schemas/Quota"));
         assertThat(members(KeyRequests.BudgetBody.class)).isEqualTo(properties("/components/schemas/Budget"));
+        assertThat(members(KeyRequests.Reroll.class)).isEqualTo(properties("/components/schemas/KeyReroll"));
         assertThat(members(UsageReportsController.Report.class)).isEqualTo(properties("/components/schemas/UsageReport"));
         assertThat(members(UsageReportsController.Entry.class))
                 .isEqualTo(properties("/components/schemas/UsageReport/properties/keys/items"));

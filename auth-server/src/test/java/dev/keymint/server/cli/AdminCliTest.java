@@ -96,6 +96,14 @@ class AdminCliTest {
         assertThat(updated.value("Allowed CIDRs:")).isEqualTo("-");
         assertThat(stored.get("rate_limit_per_minute").asInt()).as("untouched").isEqualTo(120);
 
+        CliRun dryRun = cli("keys", "update", id, "--scope", "read:invoices/eu/**", "--dry-run");
+        assertThat(dryRun.exitCode()).as(dryRun.toString()).isZero();
+        assertThat(dryRun.out()).startsWith("Dry run, nothing changed: key " + id + " \"billing reader (eu)\" would be.")
+                .contains("Warning: callers of the last 24 hours would lose access:",
+                        "  - scope read:invoices/** was carried by 1 token in the last 24 h; the new scopes do not cover it");
+        assertThat(dryRun.value("Scopes:")).isEqualTo("read:invoices/eu/**");
+        assertThat(api.get("/keys/" + id).json().get("scopes").toString()).isEqualTo("[\"read:invoices/**\"]");
+
         CliRun disabled = cli("keys", "disable", id);
         assertThat(disabled.out()).isEqualTo("Key " + id + " \"billing reader (eu)\" is now disabled." + System.lineSeparator());
         assertThat(token(id, apiKey)).isEqualTo(401);
@@ -183,6 +191,42 @@ class AdminCliTest {
     }
 
     @Test
+    void rerollPrintsTheNewKeyOnceAndExitCodesSayWhatHappened() {
+        JsonNode key = cli("keys", "create", "--json", "--name", "rolled", "--scope", "read:rolled").json();
+        String id = key.get("id").asString();
+        String first = key.get("api_key").asString();
+
+        CliRun rerolled = cli("keys", "reroll", id, "--grace", "1h");
+        assertThat(rerolled.exitCode()).as(rerolled.toString()).isZero();
+        String second = rerolled.value("API key:");
+        assertThat(rerolled.out()).startsWith("Rerolled key " + id + " \"rolled\".")
+                .contains("The old API key works until ")
+                .contains("This is the only time the API key is shown. Store it now.");
+        assertThat(second).startsWith("kmk_" + id + "_");
+        assertThat(token(id, second)).isEqualTo(200);
+        assertThat(token(id, first)).as("within the hour of grace").isEqualTo(200);
+
+        JsonNode json = cli("keys", "reroll", id, "--grace", "0", "--json").json();
+        assertThat(json.get("id").asString()).isEqualTo(id);
+        assertThat(json.has("previous_secret_expires_at")).isTrue();
+        assertThat(token(id, json.get("api_key").asString())).isEqualTo(200);
+        assertThat(token(id, second)).as("grace 0: refused at once").isEqualTo(401);
+
+        CliRun badGrace = cli("keys", "reroll", id, "--grace", "soon");
+        assertThat(badGrace.exitCode()).as(badGrace.toString()).isEqualTo(2);
+        assertThat(badGrace.err()).contains("'soon' is not a duration");
+        CliRun tooLong = cli("keys", "reroll", id, "--grace", "8d");
+        assertThat(tooLong.exitCode()).as(tooLong.toString()).isEqualTo(1);
+        assertThat(tooLong.err()).contains("grace_period_seconds");
+        assertThat(cli("keys", "reroll", ApiKeyFormat.generate().id()).exitCode()).isEqualTo(3);
+        cli("keys", "revoke", id, "--yes");
+        CliRun revoked = cli("keys", "reroll", id);
+        assertThat(revoked.exitCode()).as(revoked.toString()).isEqualTo(1);
+        assertThat(revoked.err()).contains("revoked");
+        assertThat(token(id, json.get("api_key").asString())).isEqualTo(401);
+    }
+
+    @Test
     void unknownKeyExits3() {
         String unknown = ApiKeyFormat.generate().id();
         for (String[] command : List.of(new String[] {"keys", "show", unknown}, new String[] {"keys", "disable", unknown},
@@ -246,7 +290,7 @@ class AdminCliTest {
                 new String[] {"keys", "update", owner.clientId(), "--clear", "name"},
                 new String[] {"keys", "show"},
                 new String[] {"keys"},
-                new String[] {"keys", "reroll", owner.clientId()});
+                new String[] {"keys", "reroll", owner.clientId(), "--grace", "-5m"});
         for (String[] command : wrong) {
             CliRun run = cli(command);
             assertThat(run.exitCode()).as(String.join(" ", command) + "\n" + run).isEqualTo(2);
@@ -255,7 +299,6 @@ class AdminCliTest {
         }
         assertThat(cli("keys", "create", "--scope", "read:x").err())
                 .startsWith("Missing required option: '--name=<name>'").contains("Usage: java -jar auth-server.jar keys create");
-        assertThat(cli("keys", "reroll", owner.clientId()).err()).as("reroll is not built yet").contains("Did you mean");
         assertThat(keyCount()).isEqualTo(keys);
         assertThat(api.get("/keys/" + owner.clientId()).json().has("team")).isFalse();
     }

@@ -21,7 +21,7 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * The console as an admin uses it, in a real Chromium against a real server on real PostgreSQL:
- * sign in with the key alone, create a key and see its secret once, edit, disable, revoke,
+ * sign in with the key alone, create a key and see its secret once, roll a secret, edit, disable, revoke,
  * delete, usage charts with data, the audit trail, narrow screens and the keyboard. Each check
  * is also made through the API where the console's claim could be wrong.
  */
@@ -70,6 +70,14 @@ class ConsoleBrowserTest {
 
     private JsonNode createKeyThroughTheApi(String name, String scope) {
         return api.post("/keys", "{\"name\": \"" + name + "\", \"scopes\": [\"" + scope + "\"]}").json();
+    }
+
+    /** A key created through the API that has just had a token: "used in the last 24 hours". */
+    private String keyUsedJustNow(String name, String scope) {
+        JsonNode key = createKeyThroughTheApi(name, scope);
+        String id = key.get("id").asString();
+        assertThat(tokens.basic(id, key.get("api_key").asString(), "grant_type", "client_credentials").status()).isEqualTo(200);
+        return id;
     }
 
     private void openKeyPage(String id) {
@@ -204,6 +212,27 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void narrowingARecentlyUsedKeyShowsWhatCallersLoseAndAsksBeforeSaving() {
+        String id = keyUsedJustNow("exporter", "read:exports/**");
+        openKeyPage(id);
+
+        browser.click("#detail-edit");
+        WebElement scopes = browser.visible("#f-scopes");
+        scopes.clear();
+        scopes.sendKeys("read:exports/eu/**");
+        browser.find("#key-form-submit").click();
+        browser.textIn("#key-form-warnings", "This change breaks calls that worked in the last 24 hours");
+        assertThat(browser.find("#key-form-warnings").getText())
+                .contains("Scope read:exports/** was carried by 1 token in the last 24 h; the new scopes do not cover it.");
+        browser.screenshot("edit-warnings");
+        assertThat(api.get("/keys/" + id).json().get("scopes").toString()).as("nothing saved yet").isEqualTo("[\"read:exports/**\"]");
+
+        browser.click("#key-form-save-anyway");
+        browser.textIn("#notice", "saved");
+        assertThat(api.get("/keys/" + id).json().get("scopes").toString()).isEqualTo("[\"read:exports/eu/**\"]");
+    }
+
+    @Test
     void agentIsCreatedWithItsProductionKeyShownOnceItsCapabilitiesEditedAndItsDeletionRevokesItsKeys() {
         browser.open("/console/#agents");
         signIn(admin.apiKey());
@@ -245,9 +274,7 @@ class ConsoleBrowserTest {
 
     @Test
     void deletingARecentlyUsedKeyAsksTwice() {
-        JsonNode key = createKeyThroughTheApi("old job", "read:jobs/**");
-        String id = key.get("id").asString();
-        assertThat(tokens.basic(id, key.get("api_key").asString(), "grant_type", "client_credentials").status()).isEqualTo(200);
+        String id = keyUsedJustNow("old job", "read:jobs/**");
         openKeyPage(id);
 
         browser.click("#detail-delete");
@@ -304,6 +331,44 @@ class ConsoleBrowserTest {
                 if (!chart) return null;
                 return Object.fromEntries(chart.data.datasets.map(d => [d.label, d.data.reduce((a, b) => a + b, 0)]));
                 """, canvasId));
+    }
+
+    @Test
+    void rollSecretShowsTheNewSecretOnceAndTheOldOneWorksForTheChosenGrace() {
+        JsonNode key = createKeyThroughTheApi("rolled", "read:rolled/**");
+        String id = key.get("id").asString();
+        String first = key.get("api_key").asString();
+        openKeyPage(id);
+
+        browser.click("#detail-reroll");
+        browser.visible("#reroll-dialog");
+        new Select(browser.find("#reroll-grace")).selectByValue("3600");
+        browser.screenshot("reroll-grace");
+        browser.click("#reroll-submit");
+        String second = browser.visible("#secret-value").getAttribute("value");
+        assertThat(second).startsWith("kmk_" + id + "_").isNotEqualTo(first);
+        assertThat(browser.find("#secret-close").isEnabled()).as("acknowledge first").isFalse();
+        browser.screenshot("reroll-secret-once");
+        assertThat(tokens.basic(id, second, "grant_type", "client_credentials").status()).isEqualTo(200);
+        assertThat(tokens.basic(id, first, "grant_type", "client_credentials").status()).as("1 hour of grace").isEqualTo(200);
+        browser.click("#secret-ack");
+        browser.click("#secret-close");
+        browser.gone("#secret-dialog");
+        browser.textIn("#notice", "Secret rolled");
+        browser.textIn("#detail-fields", "works until");
+        assertThat(browser.driver().getPageSource()).doesNotContain(second);
+
+        browser.click("#detail-reroll");
+        new Select(browser.visible("#reroll-grace")).selectByValue("0");
+        browser.click("#reroll-submit");
+        String third = browser.visible("#secret-value").getAttribute("value");
+        browser.click("#secret-ack");
+        browser.click("#secret-close");
+        browser.textIn("#detail-fields", "replaced, no longer works");
+        assertThat(tokens.basic(id, second, "grant_type", "client_credentials").field("error_description"))
+                .isEqualTo("The API key's secret was replaced; use the new API key");
+        assertThat(tokens.basic(id, first, "grant_type", "client_credentials").status()).isEqualTo(401);
+        assertThat(tokens.basic(id, third, "grant_type", "client_credentials").status()).isEqualTo(200);
     }
 
     @Test

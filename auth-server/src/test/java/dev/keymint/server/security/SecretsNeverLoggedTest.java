@@ -17,7 +17,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 /**
  * With Keymint's and Spring Security's logs at DEBUG, every path that handles a secret — bootstrap,
- * token exchange (good, wrong, disabled key), admin key creation, the access tokens themselves —
+ * token exchange (good, wrong, disabled key), admin key creation and reroll (old and new secret), the access tokens themselves —
  * leaves no secret in the log output.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -46,6 +46,12 @@ class SecretsNeverLoggedTest {
             assertThat(created.status()).isEqualTo(201);
             String newKey = created.field("api_key");
             secrets.add(newKey);
+            Response rerolled = AdminClient.withToken(server, token)
+                    .post("/keys/" + created.field("id") + "/reroll", "{\"grace_period_seconds\": 0}");
+            assertThat(rerolled.status()).isEqualTo(200);
+            secrets.add(rerolled.field("api_key"));
+            client.basic(created.field("id"), newKey, "grant_type", "client_credentials"); // replaced
+            client.basic(created.field("id"), rerolled.field("api_key"), "grant_type", "client_credentials");
             AdminClient.withToken(server, token).post("/keys/" + created.field("id") + "/disable", "");
             client.basic(created.field("id"), newKey, "grant_type", "client_credentials");
         }

@@ -7,6 +7,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
@@ -14,11 +16,14 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
 /**
  * The PostgreSQL the tests run against, never a mock: the server that {@code KEYMINT_TEST_DATABASE_URL}
  * names (an admin JDBC URL; {@code .ci/run} sets it), else a Testcontainers PostgreSQL where a
- * Docker engine runs, else an embedded PostgreSQL. Each caller gets a database of its own.
+ * Docker engine runs, else an embedded PostgreSQL. Each caller gets a database of its own, dropped
+ * when the JVM exits (a shared server would otherwise collect thousands of them, and each later drop
+ * costs PostgreSQL a checkpoint).
  */
 public final class TestPostgres {
 
     private static Server server;
+    private static final List<String> created = new ArrayList<>();
 
     private TestPostgres() {
     }
@@ -30,6 +35,7 @@ public final class TestPostgres {
         try (Connection connection = DriverManager.getConnection(s.adminUrl(), s.user(), s.password());
              Statement statement = connection.createStatement()) {
             statement.execute("create database " + name);
+            created.add(name);
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot create test database on " + s.adminUrl(), e);
         }
@@ -39,8 +45,21 @@ public final class TestPostgres {
     private static Server server() {
         if (server == null) {
             server = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(TestPostgres::dropCreated, "drop-test-databases"));
         }
         return server;
+    }
+
+    /** Forced: the Spring contexts still open at exit hold connections to these databases, and they are ours. */
+    private static synchronized void dropCreated() {
+        try (Connection connection = DriverManager.getConnection(server.adminUrl(), server.user(), server.password());
+             Statement statement = connection.createStatement()) {
+            for (String name : created) {
+                statement.execute("drop database if exists " + name + " with (force)");
+            }
+        } catch (SQLException e) {
+            System.err.println("Could not drop the test databases (" + e.getMessage() + "); .ci/run drops what is left");
+        }
     }
 
     private static Server start() {
