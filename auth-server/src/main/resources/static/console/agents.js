@@ -12,10 +12,10 @@ export async function loadAgents() {
   clearProblem(problem);
   try {
     const page = await api("GET", "/agents?limit=200");
-    const rows = $("agents-rows");
-    rows.replaceChildren();
-    for (const agent of page.items || []) rows.append(await agentRow(agent));
-    $("agents-empty").hidden = rows.children.length > 0;
+    // Rows are built first and swapped in at once: the table is never empty while keys are fetched.
+    const built = await Promise.all((page.items || []).map(agentRow));
+    $("agents-rows").replaceChildren(...built);
+    $("agents-empty").hidden = built.length > 0;
   } catch (error) {
     showProblem(problem, error);
   }

@@ -253,6 +253,7 @@ class ConsoleBrowserTest {
         assertThat(browser.driver().getPageSource()).doesNotContain(secret);
 
         browser.click("a.tab[data-view='agents']");
+        browser.textIn("#agents-rows", "Production (active)");
         WebElement capabilities = browser.visible("#agents-rows textarea.agent-capabilities");
         assertThat(browser.find("#agents-rows").getText()).contains("support bot", "answers tickets", "support", "Production (active)");
         capabilities.clear();
