@@ -110,6 +110,7 @@ async function snippetContext(key) {
   return {
     issuer: meta.issuer, tokenEndpoint: meta.token_endpoint, clientId: key.client_id || key.id, scopes: key.scopes,
     audience: Array.isArray(token.aud) ? token.aud[0] : token.aud || "keymint", organization: token.org,
+    audiences: key.audiences || [],
   };
 }
 
@@ -122,7 +123,8 @@ async function renderKey(key) {
     ["Token requests per minute", key.rate_limit_per_minute ? String(key.rate_limit_per_minute) : "—"], ["Quota", quota],
     ["API requests per minute", key.api_requests_per_minute ? String(key.api_requests_per_minute) : "—"],
     ["Request budget", budgetText(key.request_budget)], ["Cost budget", budgetText(key.cost_budget)],
-    ["Team", key.team || "—"], ["Owner", key.owner || "—"], ["Expires", when(key.expires_at)],
+    ["Team", key.team || "—"], ["Owner", key.owner || "—"], ["Audiences", (key.audiences || []).join("\n") || "default"],
+    ["Expires", when(key.expires_at)],
     ["Created", when(key.created_at)], ["Last used", when(key.last_used_at)],
   ];
   if (key.over_budget) fields.push(["Budget", key.over_budget_until ? `over budget until ${when(key.over_budget_until)}` : "over budget until raised"]);

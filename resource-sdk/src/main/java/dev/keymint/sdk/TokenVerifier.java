@@ -294,7 +294,9 @@ public final class TokenVerifier {
         }
 
         /**
-         * Requires {@code aud} to contain this value (RFC 9068 §4 step 4). Recommended.
+         * Requires {@code aud} to contain this value (RFC 9068 §4 step 4). Recommended. With Keymint,
+         * use an absolute URI listed in the key's {@code audiences}: clients then ask for it as
+         * {@code resource} (RFC 8707), and {@link #apiKeys(boolean) exchanged API keys} do so by themselves.
          *
          * @param audience the resource server's identifier
          * @return this builder
@@ -679,7 +681,8 @@ public final class TokenVerifier {
             Uris.checkFetchable(endpoint, "tokenEndpoint", allowPlainHttp); // the API key travels over it
             Duration timeout = connectTimeout != null ? connectTimeout : Duration.ofSeconds(2);
             return new ApiKeyExchange(new ApiKeyExchange.Settings(endpoint,
-                    readTimeout != null && readTimeout.compareTo(timeout) > 0 ? readTimeout : timeout, clock, maxApiKeys));
+                    readTimeout != null && readTimeout.compareTo(timeout) > 0 ? readTimeout : timeout, clock, maxApiKeys,
+                    audience));
         }
 
         private static String nonBlank(String value, String name) {

@@ -8,6 +8,7 @@ import static java.lang.annotation.ElementType.TYPE_USE;
 import static java.lang.annotation.RetentionPolicy.RUNTIME;
 
 import dev.keymint.sdk.Scope;
+import dev.keymint.server.keys.Audiences;
 import dev.keymint.server.network.CidrRange;
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
@@ -63,6 +64,18 @@ final class FieldRules {
     @Constraint(validatedBy = CidrRule.class)
     @interface CidrText {
         String message() default "invalid CIDR range";
+
+        Class<?>[] groups() default {};
+
+        Class<? extends Payload>[] payload() default {};
+    }
+
+    /** A key's audience as {@link Audiences#problem} reads it: an absolute URI without a fragment. */
+    @Target({FIELD, METHOD, PARAMETER, RECORD_COMPONENT, TYPE_USE})
+    @Retention(RUNTIME)
+    @Constraint(validatedBy = AudienceRule.class)
+    @interface AudienceText {
+        String message() default "must be an absolute URI";
 
         Class<?>[] groups() default {};
 
@@ -157,6 +170,15 @@ final class FieldRules {
         @Override
         public boolean isValid(String value, ConstraintValidatorContext context) {
             return parses(value, CidrRange::parse, "", context);
+        }
+    }
+
+    public static final class AudienceRule implements ConstraintValidator<AudienceText, String> {
+
+        @Override
+        public boolean isValid(String value, ConstraintValidatorContext context) {
+            String problem = value == null ? null : Audiences.problem(value);
+            return problem == null || refuse(context, problem);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.keymint.server.admin;
 
+import dev.keymint.server.admin.FieldRules.AudienceText;
 import dev.keymint.server.admin.FieldRules.BudgetLimit;
 import dev.keymint.server.admin.FieldRules.CidrText;
 import dev.keymint.server.admin.FieldRules.Expiry;
@@ -8,6 +9,7 @@ import dev.keymint.server.admin.FieldRules.NotCleared;
 import dev.keymint.server.admin.FieldRules.ScopeText;
 import dev.keymint.sdk.Scope;
 import dev.keymint.server.keys.ApiRequestLimits;
+import dev.keymint.server.keys.Audiences;
 import dev.keymint.server.keys.Budget;
 import dev.keymint.server.keys.KeyAdministration;
 import dev.keymint.server.keys.KeyChange;
@@ -35,6 +37,7 @@ final class KeyRequests {
 
     static final String SCOPE_TEXT = "must be a string of 1-" + Scope.MAX_LENGTH + " characters";
     static final String CIDR_TEXT = "must be a string of 1-50 characters";
+    static final String AUDIENCES_SIZE = "must have at most " + Audiences.MAX_COUNT + " entries";
     static final String LIST_SIZE = "must have at most " + FieldRules.MAX_LIST + " entries";
 
     private KeyRequests() {
@@ -58,7 +61,9 @@ final class KeyRequests {
             @Valid @BudgetLimit(Budget.MAX_REQUESTS) BudgetBody requestBudget,
             @Valid @BudgetLimit(Budget.MAX_COST) BudgetBody costBudget,
             @Label String team,
-            @Label String owner) {
+            @Label String owner,
+            @Size(max = Audiences.MAX_COUNT, message = AUDIENCES_SIZE) List<@NotNull(message = "must be a string")
+                    @AudienceText String> audiences) {
 
         ApiRequestLimits apiLimits() {
             return new ApiRequestLimits(apiRequestsPerMinute, BudgetBody.budget(requestBudget),
@@ -85,7 +90,9 @@ final class KeyRequests {
             Patch<@Valid @BudgetLimit(Budget.MAX_REQUESTS) BudgetBody> requestBudget,
             Patch<@Valid @BudgetLimit(Budget.MAX_COST) BudgetBody> costBudget,
             Patch<@Label String> team,
-            Patch<@Label String> owner) {
+            Patch<@Label String> owner,
+            Patch<@Size(max = Audiences.MAX_COUNT, message = AUDIENCES_SIZE) List<@NotNull(message = "must be a string")
+                    @AudienceText String>> audiences) {
 
         /** The change this body asks for: each member present is set (null removes it), the others kept. */
         KeyChange change() {
@@ -101,6 +108,7 @@ final class KeyRequests {
             costBudget.map(BudgetBody::budget).ifPresent(change::costBudget);
             team.map(KeyRequests::label).ifPresent(change::team);
             owner.map(KeyRequests::label).ifPresent(change::owner);
+            audiences.map(KeyRequests::audiences).ifPresent(change::audiences);
             return change.build();
         }
     }
@@ -159,6 +167,11 @@ final class KeyRequests {
     /** Valid CIDR texts as ranges, duplicates dropped, in order; null stays null. */
     static List<CidrRange> cidrs(List<String> texts) {
         return texts == null ? null : texts.stream().map(CidrRange::parse).distinct().toList();
+    }
+
+    /** Valid audiences, duplicates dropped, in order (the first is the key's default); null stays null. */
+    static List<String> audiences(List<String> texts) {
+        return texts == null ? null : texts.stream().distinct().toList();
     }
 
     /** A label as stored: stripped of surrounding white space. */

@@ -18,7 +18,7 @@ record KeyView(String id, String clientId, String maskedKey, String name, String
                String team, String owner, Instant expiresAt, List<String> allowedCidrs, Integer rateLimitPerMinute,
                Integer apiRequestsPerMinute, Limit requestBudget, Limit costBudget, boolean overBudget,
                Instant overBudgetUntil, Limit quota, Instant createdAt, Instant lastUsedAt, Instant revokedAt,
-               Instant previousSecretExpiresAt) {
+               Instant previousSecretExpiresAt, List<String> audiences) {
 
     static KeyView of(ApiKey key, Instant now) {
         boolean over = key.overBudget(now);
@@ -30,7 +30,7 @@ record KeyView(String id, String clientId, String maskedKey, String name, String
                 // A budget without a reset period is spent until an admin raises or removes it: no time to show.
                 over && key.overBudgetUntil().isBefore(Budget.NO_RESET) ? key.overBudgetUntil() : null,
                 Limit.of(key.quota()), key.createdAt(), key.lastUsedAt(), key.revokedAt(),
-                key.previousSecret() == null ? null : key.previousSecret().expiresAt());
+                key.previousSecret() == null ? null : key.previousSecret().expiresAt(), key.audiences());
     }
 
     /** A quota or budget: {@code {"limit": n, "period": "day"}}. */

@@ -59,7 +59,7 @@ class KeysController {
                 KeyRequests.label(body.name()), KeyRequests.scopes(body.scopes()), body.expiresAt(),
                 KeyRequests.cidrs(body.allowedCidrs()), body.rateLimitPerMinute(),
                 KeyRequests.QuotaBody.quota(body.quota()), body.apiLimits(), KeyRequests.label(body.team()),
-                KeyRequests.label(body.owner())));
+                KeyRequests.label(body.owner()), KeyRequests.audiences(body.audiences())));
         return ResponseEntity.status(HttpStatus.CREATED)
                 .header("Cache-Control", "no-store")
                 .header("Location", AdminSecurityConfiguration.BASE + "/keys/" + created.key().id())

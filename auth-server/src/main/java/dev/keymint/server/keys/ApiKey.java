@@ -19,6 +19,8 @@ import java.util.List;
  * @param apiLimits        API requests per minute and budgets on the usage resource servers report
  * @param overBudgetUntil  while before this, reports showed a budget spent: the key is refused; null if never
  * @param previousSecret   the secret a reroll replaced, or null if the key was never rerolled
+ * @param audiences        the resources (absolute URIs, {@link Audiences}) its tokens may address, the
+ *                         first one by default; empty: the server's default audience only
  */
 public record ApiKey(
         String id,
@@ -40,9 +42,10 @@ public record ApiKey(
         long statusIndex,
         ApiRequestLimits apiLimits,
         Instant overBudgetUntil,
-        PreviousSecret previousSecret) {
+        PreviousSecret previousSecret,
+        List<String> audiences) {
 
-    /** A key as it was before rerolls existed, or one never rerolled. */
+    /** A key as it was before rerolls and audiences existed, or one never rerolled and listing no audiences. */
     public ApiKey(String id, long organizationId, String organizationSlug, String name, byte[] secretDigest,
                   List<String> scopes, KeyStatus status, String team, String owner, Instant expiresAt,
                   Instant createdAt, Instant lastUsedAt, List<CidrRange> allowedCidrs, Integer rateLimitPerMinute,
@@ -50,10 +53,11 @@ public record ApiKey(
                   Instant overBudgetUntil) {
         this(id, organizationId, organizationSlug, name, secretDigest, scopes, status, team, owner, expiresAt,
                 createdAt, lastUsedAt, allowedCidrs, rateLimitPerMinute, quota, revokedAt, statusIndex, apiLimits,
-                overBudgetUntil, null);
+                overBudgetUntil, null, List.of());
     }
 
     public ApiKey {
+        audiences = audiences == null ? List.of() : List.copyOf(audiences);
         scopes = List.copyOf(scopes);
         apiLimits = apiLimits == null ? ApiRequestLimits.NONE : apiLimits;
         allowedCidrs = allowedCidrs == null ? List.of() : List.copyOf(allowedCidrs);

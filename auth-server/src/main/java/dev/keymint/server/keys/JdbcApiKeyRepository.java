@@ -24,7 +24,7 @@ public class JdbcApiKeyRepository {
                    k.allowed_cidrs::text[] as allowed_cidrs, k.rate_limit_per_minute, k.quota_limit, k.quota_period,
                    k.revoked_at, k.status_index, k.api_requests_per_minute, k.request_budget, k.request_budget_period,
                    k.cost_budget, k.cost_budget_period, k.over_budget_until,
-                   k.previous_secret_hash, k.previous_secret_expires_at
+                   k.previous_secret_hash, k.previous_secret_expires_at, k.audiences
               from api_keys k
               join organizations o on o.id = k.organization_id
             """;
@@ -129,10 +129,11 @@ public class JdbcApiKeyRepository {
                         insert into api_keys (id, organization_id, name, secret_hash, scopes, team, owner, expires_at,
                                               allowed_cidrs, rate_limit_per_minute, quota_limit, quota_period,
                                               api_requests_per_minute, request_budget, request_budget_period,
-                                              cost_budget, cost_budget_period)
+                                              cost_budget, cost_budget_period, audiences)
                         values (:id, :organizationId, :name, :secretHash, :scopes, :team, :owner, :expiresAt,
                                 cast(:cidrs as cidr[]), :rateLimit, :quotaLimit, :quotaPeriod,
-                                :apiPerMinute, :requestBudget, :requestBudgetPeriod, :costBudget, :costBudgetPeriod)
+                                :apiPerMinute, :requestBudget, :requestBudgetPeriod, :costBudget, :costBudgetPeriod,
+                                :audiences)
                         """)
                 .param("id", key.id())
                 .param("organizationId", key.organizationId())
@@ -147,13 +148,14 @@ public class JdbcApiKeyRepository {
                 .param("quotaLimit", key.quota() == null ? null : key.quota().limit())
                 .param("quotaPeriod", key.quota() == null ? null : key.quota().period().databaseValue())
                 .params(apiLimitParams(key.apiLimits()))
+                .param("audiences", key.audiences().toArray(String[]::new))
                 .update();
         if (inserted != 1) {
             throw new IllegalStateException("Inserting API key " + key.id() + " changed " + inserted + " rows");
         }
     }
 
-    /** Writes the editable columns of a key (name, scopes, CIDRs, expiry, limits, team, owner) and its over-budget time. */
+    /** Writes the editable columns of a key (name, scopes, CIDRs, expiry, limits, team, owner, audiences) and its over-budget time. */
     void update(ApiKey key, Instant overBudgetUntil) {
         int updated = jdbc.sql("""
                         update api_keys
@@ -163,7 +165,7 @@ public class JdbcApiKeyRepository {
                                api_requests_per_minute = :apiPerMinute,
                                request_budget = :requestBudget, request_budget_period = :requestBudgetPeriod,
                                cost_budget = :costBudget, cost_budget_period = :costBudgetPeriod,
-                               over_budget_until = :overBudgetUntil
+                               over_budget_until = :overBudgetUntil, audiences = :audiences
                          where id = :id and organization_id = :organizationId
                         """)
                 .param("id", key.id())
@@ -179,6 +181,7 @@ public class JdbcApiKeyRepository {
                 .param("owner", key.owner())
                 .params(apiLimitParams(key.apiLimits()))
                 .param("overBudgetUntil", timestamp(overBudgetUntil))
+                .param("audiences", key.audiences().toArray(String[]::new))
                 .update();
         requireOne(updated, key.id());
     }
@@ -284,7 +287,8 @@ public class JdbcApiKeyRepository {
                 rs.getLong("status_index"),
                 apiLimits(rs),
                 instant(rs.getTimestamp("over_budget_until")),
-                previousSecret(rs));
+                previousSecret(rs),
+                textArray(rs.getArray("audiences")));
     }
 
     private static ApiKey.PreviousSecret previousSecret(ResultSet rs) throws SQLException {
@@ -333,10 +337,12 @@ public class JdbcApiKeyRepository {
     /** The columns of a new key; status starts active. */
     record NewKeyRow(String id, long organizationId, String name, byte[] secretDigest, List<String> scopes,
                             String team, String owner, Instant expiresAt, List<CidrRange> allowedCidrs,
-                            Integer rateLimitPerMinute, Quota quota, ApiRequestLimits apiLimits) {
+                            Integer rateLimitPerMinute, Quota quota, ApiRequestLimits apiLimits,
+                            List<String> audiences) {
 
         NewKeyRow {
             apiLimits = apiLimits == null ? ApiRequestLimits.NONE : apiLimits;
+            audiences = audiences == null ? List.of() : audiences;
         }
     }
 }

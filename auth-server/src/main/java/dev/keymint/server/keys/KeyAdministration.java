@@ -63,7 +63,8 @@ public class KeyAdministration {
         NewApiKey generated = ApiKeyFormat.generate();
         keys.insert(new NewKeyRow(generated.id(), actor.organizationId(), request.name(), generated.digest(),
                 request.scopes().stream().map(Scope::toString).toList(), team, request.owner(), request.expiresAt(),
-                request.allowedCidrs(), request.rateLimitPerMinute(), request.quota(), request.apiLimits()));
+                request.allowedCidrs(), request.rateLimitPerMinute(), request.quota(), request.apiLimits(),
+                request.audiences()));
         ApiKey key = find(actor, generated.id(), false);
         audit.keyChanged(actor, "key.create", key.id(), null, key);
         return new CreatedKey(key, generated.apiKey());

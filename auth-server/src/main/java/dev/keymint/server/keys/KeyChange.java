@@ -24,6 +24,7 @@ public final class KeyChange {
     private final Edit<Integer> apiRequestsPerMinute;
     private final Edit<Budget> requestBudget;
     private final Edit<Budget> costBudget;
+    private final Edit<List<String>> audiences;
 
     private KeyChange(Builder builder) {
         this.name = builder.name;
@@ -37,6 +38,7 @@ public final class KeyChange {
         this.apiRequestsPerMinute = builder.apiRequestsPerMinute;
         this.requestBudget = builder.requestBudget;
         this.costBudget = builder.costBudget;
+        this.audiences = builder.audiences;
     }
 
     public static Builder builder() {
@@ -66,7 +68,8 @@ public final class KeyChange {
                 key.revokedAt(), key.statusIndex(),
                 new ApiRequestLimits(apiRequestsPerMinute.applyTo(limits.requestsPerMinute()),
                         requestBudget.applyTo(limits.requestBudget()), costBudget.applyTo(limits.costBudget())),
-                key.overBudgetUntil(), key.previousSecret());
+                key.overBudgetUntil(), key.previousSecret(),
+                audiences.applyTo(key.audiences()));
     }
 
     /** One setting: left as it is, or set to a value (null removes it). */
@@ -103,6 +106,7 @@ public final class KeyChange {
         private Edit<Integer> apiRequestsPerMinute = Edit.keep();
         private Edit<Budget> requestBudget = Edit.keep();
         private Edit<Budget> costBudget = Edit.keep();
+        private Edit<List<String>> audiences = Edit.keep();
 
         private Builder() {
         }
@@ -172,6 +176,12 @@ public final class KeyChange {
         /** null: no cost budget. */
         public Builder costBudget(Budget costBudget) {
             this.costBudget = Edit.to(costBudget);
+            return this;
+        }
+
+        /** null or empty: the server's default audience only. */
+        public Builder audiences(List<String> audiences) {
+            this.audiences = Edit.to(audiences == null ? List.of() : List.copyOf(audiences));
             return this;
         }
 

@@ -18,6 +18,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -41,18 +42,17 @@ final class AccessTokenMinter {
 
     private final SigningKeys signingKeys;
     private final Duration ttl;
-    private final String audience;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
 
     AccessTokenMinter(SigningKeys signingKeys, TokenProperties properties, Clock clock) {
         this.signingKeys = signingKeys;
         this.ttl = properties.ttl();
-        this.audience = properties.audience();
         this.clock = clock;
     }
 
-    MintedToken mint(String issuer, ApiKey key, Scopes scopes) {
+    /** @param audience the token's {@code aud} ({@link TokenAudience}): a string when one, else an array */
+    MintedToken mint(String issuer, ApiKey key, Scopes scopes, List<String> audience) {
         Instant issuedAt = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         Instant expiresAt = issuedAt.plus(ttl);
         if (key.expiresAt() != null && key.expiresAt().isBefore(expiresAt)) {

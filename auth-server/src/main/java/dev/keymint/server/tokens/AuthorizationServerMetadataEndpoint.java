@@ -17,6 +17,11 @@ import org.springframework.web.bind.annotation.RestController;
  * client-credentials grant with {@code client_secret_basic} or {@code client_secret_post}, token
  * introspection (RFC 7662), and the Token Status List aggregation endpoint that lists every status list.
  *
+ * <p>The token endpoint accepts RFC 8707 {@code resource} parameters ({@link TokenAudience}); no
+ * registered metadata parameter announces that, and the resources themselves are per key and
+ * organization, so they are not listed here (RFC 9728's {@code protected_resources} would show one
+ * tenant's resource servers to every other).
+ *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc8414#section-3">RFC 8414 §3</a>
  */
 @RestController

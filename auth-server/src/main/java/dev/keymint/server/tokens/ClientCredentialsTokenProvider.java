@@ -35,7 +35,8 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
  * of exact string matching.
  *
  * <p>Without a {@code scope} parameter the token carries all of the key's scopes; with one, every
- * requested scope must be covered by a granted scope, else {@code invalid_scope}.
+ * requested scope must be covered by a granted scope, else {@code invalid_scope}. The token's
+ * audience follows the {@code resource} parameters and the key's audiences ({@link TokenAudience}).
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.4">RFC 6749 §4.4</a>
  */
@@ -47,13 +48,15 @@ final class ClientCredentialsTokenProvider implements AuthenticationProvider {
 
     private final IssuerResolver issuers;
     private final AccessTokenMinter minter;
+    private final TokenAudience audiences;
     private final LastUsedRecorder lastUsed;
     private final KeyLimiter limiter;
     private final Clock clock;
 
-    ClientCredentialsTokenProvider(IssuerResolver issuers, AccessTokenMinter minter, LastUsedRecorder lastUsed,
-                                   KeyLimiter limiter, Clock clock) {
+    ClientCredentialsTokenProvider(IssuerResolver issuers, AccessTokenMinter minter, TokenAudience audiences,
+                                   LastUsedRecorder lastUsed, KeyLimiter limiter, Clock clock) {
         this.issuers = issuers;
+        this.audiences = audiences;
         this.clock = clock;
         this.minter = minter;
         this.lastUsed = lastUsed;
@@ -77,6 +80,7 @@ final class ClientCredentialsTokenProvider implements AuthenticationProvider {
             throw new OAuth2AuthenticationException(new TokenOutcomes.Refusal(error.getErrorCode(), error.getErrorCode(),
                     error.getDescription(), error.getUri(), key, UsageOutcome.INVALID_SCOPE));
         }
+        List<String> audience = audiences.audience(key, request.getAdditionalParameters().get(TokenAudience.RESOURCE));
         Instant now = clock.instant();
         if (key.overBudget(now)) {
             throw LimitExceededException.quotaExceeded(key, "The API key has spent a budget on "
@@ -90,7 +94,7 @@ final class ClientCredentialsTokenProvider implements AuthenticationProvider {
             throw LimitExceededException.quotaExceeded(key, "The API key has used its quota of "
                     + key.quota().limit() + " tokens per " + key.quota().period().databaseValue(), wait.get());
         }
-        MintedToken token = minter.mint(issuers.issuer(), key, scopes);
+        MintedToken token = minter.mint(issuers.issuer(), key, scopes, audience);
         lastUsed.used(key.id(), token.issuedAt()); // its usage is booked where the response is written (TokenOutcomes)
         Set<String> scopeNames = new LinkedHashSet<>();
         scopes.asSet().forEach(scope -> scopeNames.add(scope.toString()));

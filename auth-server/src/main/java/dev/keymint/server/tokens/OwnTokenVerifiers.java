@@ -18,7 +18,8 @@ import org.springframework.util.function.SingletonSupplier;
 /**
  * Verifies tokens that this server issued, for its own use (the admin API, introspection): with
  * resource-sdk against the signing keys in memory (no HTTP to itself), requiring {@code iss} to be
- * this server's issuer ({@link IssuerResolver}) and {@code aud} the configured audience, without the
+ * this server's issuer ({@link IssuerResolver}) and {@code aud} the configured audience (introspection:
+ * any audience), without the
  * status list check (this server knows better: its key rows); then {@link #whyNotLive} refuses at once
  * what a verifier elsewhere only learns through the status list: a token whose API key is no longer
  * active, or whose signing key is no longer published (emergency rotation).
@@ -37,6 +38,7 @@ public final class OwnTokenVerifiers {
     private final ApiKeyCache keys;
     private final Clock clock;
     private final SingletonSupplier<TokenVerifier> verifier;
+    private final SingletonSupplier<TokenVerifier> anyAudience;
 
     public OwnTokenVerifiers(IssuerResolver issuers, SigningKeys signingKeys, TokenProperties tokens, ApiKeyCache keys,
                              Clock clock) {
@@ -44,22 +46,33 @@ public final class OwnTokenVerifiers {
         this.keys = keys;
         this.clock = clock;
         JwksFetcher ownKeys = uri -> JwksFetcher.Fetched.of(signingKeys.jwks().json(), Duration.ofSeconds(10));
-        this.verifier = SingletonSupplier.of(() -> TokenVerifier.forIssuer(issuers.issuer())
+        this.verifier = SingletonSupplier.of(() -> verifier(issuers, ownKeys).audience(tokens.audience()).build());
+        this.anyAudience = SingletonSupplier.of(() -> verifier(issuers, ownKeys).build());
+    }
+
+    private static TokenVerifier.Builder verifier(IssuerResolver issuers, JwksFetcher ownKeys) {
+        return TokenVerifier.forIssuer(issuers.issuer())
                 .jwksUri(IN_MEMORY_JWKS)
                 .fetcher(ownKeys)
-                .audience(tokens.audience())
                 .statusCheck(false)
                 // a key's api_requests_per_minute limits the customer's APIs (their resource servers
                 // enforce and report it), not Keymint's own endpoints, where usage reporters post
                 .apiRateLimit(false)
                 .cacheLifetime(Duration.ofSeconds(1), Duration.ofMinutes(1))
-                .minRefreshInterval(Duration.ofSeconds(1))
-                .build());
+                .minRefreshInterval(Duration.ofSeconds(1));
     }
 
     /** The verifier of this server's tokens (signature, {@code iss}, {@code aud}, times). */
     public TokenVerifier verifier() {
         return verifier.obtain();
+    }
+
+    /**
+     * The same, for tokens of any audience: introspection answers for a resource server whose
+     * audience is one its keys list (RFC 8707), not only for the default audience.
+     */
+    TokenVerifier verifierOfAnyAudience() {
+        return anyAudience.obtain();
     }
 
     /**

@@ -139,7 +139,7 @@ public class TokenEndpointSecurityConfiguration {
                                                  OwnTokenVerifiers ownTokens) throws Exception {
         var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, addresses, limiter, clock);
         var clientCredentials = new ClientCredentialsTokenProvider(issuers, new AccessTokenMinter(signingKeys, tokens, clock),
-                lastUsed, limiter, clock);
+                new TokenAudience(tokens.audience()), lastUsed, limiter, clock);
         var introspection = new TokenIntrospectionProvider(issuers, ownTokens, clock);
         http.securityMatcher(new OrRequestMatcher(
                         PathPatternRequestMatcher.withDefaults().matcher(HttpMethod.POST, TOKEN_ENDPOINT),

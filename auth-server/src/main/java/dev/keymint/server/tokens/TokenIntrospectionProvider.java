@@ -23,7 +23,7 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
  * Token introspection for resource servers that cannot verify tokens themselves. The caller is an
  * API key authenticated as at the token endpoint that holds {@value #REQUIRED_SCOPE} (else 403
  * {@code insufficient_scope}). The token is {@code active} only when this server would accept it
- * now: a valid signature by a published key, this issuer, the configured audience, not expired
+ * now: a valid signature by a published key, this issuer, any audience (a key's own, RFC 8707), not expired
  * (without clock skew: the server's clock is the reference), its API key still active, and of the
  * caller's own organization. Anything else, including a malformed token, is {@code active: false}
  * with no further detail, as RFC 7662 asks. Nothing is stored or written.
@@ -70,7 +70,7 @@ final class TokenIntrospectionProvider implements AuthenticationProvider {
     private Optional<OAuth2TokenIntrospection> introspect(String issuer, ApiKey caller, String token) {
         VerifiedToken verified;
         try {
-            verified = ownTokens.verifier().verify(token);
+            verified = ownTokens.verifierOfAnyAudience().verify(token);
         } catch (TokenRejectedException e) {
             if (e.isServerFailure()) {
                 throw unavailable();

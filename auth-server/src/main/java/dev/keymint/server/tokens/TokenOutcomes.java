@@ -33,8 +33,8 @@ final class TokenOutcomes {
     static final String UNAVAILABLE = "unavailable";
     private static final List<String> COMMON_REASONS = List.of(OAuth2ErrorCodes.INVALID_CLIENT, "disabled", "revoked",
             "expired", "cidr", ApiKeyClientAuthenticationProvider.SECRET_REPLACED, LimitExceededException.RATE_LIMITED, LimitExceededException.QUOTA_EXCEEDED,
-            OAuth2ErrorCodes.INVALID_SCOPE, OAuth2ErrorCodes.INVALID_REQUEST, OAuth2ErrorCodes.UNSUPPORTED_GRANT_TYPE,
-            UNAVAILABLE, BUSY);
+            OAuth2ErrorCodes.INVALID_SCOPE, TokenAudience.INVALID_TARGET, OAuth2ErrorCodes.INVALID_REQUEST,
+            OAuth2ErrorCodes.UNSUPPORTED_GRANT_TYPE, UNAVAILABLE, BUSY);
 
     private final MeterRegistry registry;
     private final UsageRecorder usage;

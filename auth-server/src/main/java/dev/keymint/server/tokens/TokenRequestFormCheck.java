@@ -21,13 +21,15 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * {@code invalid_request}: a body that is not {@code application/x-www-form-urlencoded} (a JSON or
  * multipart body would otherwise be read as no parameters at all, or parsed by the container),
  * a body the container cannot decode (broken percent-encoding or UTF-8, too many parameters;
- * too large is 413), a parameter given twice (RFC 6749 §3.2), parameters in the query string
+ * too large is 413), a parameter given twice (RFC 6749 §3.2) other than {@code resource}, which
+ * RFC 8707 §2 lets a client repeat, parameters in the query string
  * (where the authorization server ignores them: a {@code scope} there would silently be dropped
  * and a {@code client_secret} would end up in access logs), and more than one
  * {@code Authorization} header.
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-3.2">RFC 6749 §3.2</a>
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.4.2">RFC 6749 §4.4.2</a>
+ * @see <a href="https://www.rfc-editor.org/rfc/rfc8707#section-2">RFC 8707 §2</a>
  */
 final class TokenRequestFormCheck extends OncePerRequestFilter {
 
@@ -68,7 +70,7 @@ final class TokenRequestFormCheck extends OncePerRequestFilter {
             return;
         }
         for (Map.Entry<String, String[]> parameter : parameters.entrySet()) {
-            if (parameter.getValue().length > 1) {
+            if (parameter.getValue().length > 1 && !TokenAudience.RESOURCE.equals(parameter.getKey())) {
                 errors.write(response, new OAuth2Error(OAuth2ErrorCodes.INVALID_REQUEST,
                         "The parameter '" + parameter.getKey() + "' is repeated", ERROR_URI));
                 return;

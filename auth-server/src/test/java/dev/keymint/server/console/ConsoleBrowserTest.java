@@ -147,6 +147,38 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void keyPageOffersADotEnvFileAndConnectsClientsToTheKeysAudience() {
+        JsonNode key = api.post("/keys", "{\"name\": \"billing client\", \"scopes\": [\"read:invoices/**\"],"
+                + " \"audiences\": [\"https://billing.example.com\"]}").json();
+        String clientId = key.get("id").asString();
+        openKeyPage(clientId);
+
+        assertThat(browser.find("#detail-fields").getText()).contains("https://billing.example.com");
+        String snippets = browser.find("#detail-snippets").getAttribute("textContent");
+        assertThat(snippets).contains("--data-urlencode resource='https://billing.example.com'",
+                ".audience(\"https://billing.example.com\")").doesNotContain(key.get("api_key").asString());
+        WebElement download = browser.find("#detail-snippets a.env-download");
+        assertThat(download.getAttribute("download")).isEqualTo(".env");
+        String env = java.net.URLDecoder.decode(download.getAttribute("href").substring("data:text/plain;charset=utf-8,".length()),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(env).contains("KEYMINT_ISSUER=" + console.server().issuer() + "\n", "KEYMINT_TOKEN_URL="
+                + console.server().issuer() + "/oauth/token\n", "KEYMINT_CLIENT_ID=" + clientId + "\n", "KEYMINT_API_KEY=\n",
+                "KEYMINT_AUDIENCE=https://billing.example.com\n").doesNotContain(key.get("api_key").asString());
+
+        browser.find("#detail-snippets details.connect-client summary").click();
+        Select library = new Select(browser.visible("#detail-snippets select.connect-library"));
+        assertThat(library.getOptions()).extracting(WebElement::getText).containsExactly(
+                "Spring Security OAuth2 client (Java)", "Python: requests-oauthlib", "Python: Authlib",
+                "Node: openid-client (v6)", "Go: golang.org/x/oauth2/clientcredentials", "curl");
+        library.selectByVisibleText("Go: golang.org/x/oauth2/clientcredentials");
+        assertThat(browser.find("#detail-snippets code.connect-code").getText())
+                .contains("ClientID:     \"" + clientId + "\"", "EndpointParams: url.Values{\"resource\": {\"https://billing.example.com\"}}");
+        library.selectByVisibleText("Python: requests-oauthlib");
+        assertThat(browser.find("#detail-snippets code.connect-code").getText()).contains("resource=\"https://billing.example.com\"");
+        browser.screenshot("key-connect-client");
+    }
+
+    @Test
     void aRefusedFormNamesItsFieldsByTheirLabels() {
         signInAsAdmin();
         browser.click("#new-key");

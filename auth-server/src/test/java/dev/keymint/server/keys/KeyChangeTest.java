@@ -19,7 +19,7 @@ class KeyChangeTest {
             List.of("read:projects/**"), KeyStatus.DISABLED, "payments", "ada", Instant.parse("2027-01-01T00:00:00Z"),
             CREATED, CREATED.plusSeconds(60), List.of(CidrRange.parse("10.0.0.0/8")), 30,
             new Quota(100, Quota.Period.WEEK), null, 42, new ApiRequestLimits(600, REQUESTS, COST),
-            Instant.parse("2026-02-01T00:00:00Z"));
+            Instant.parse("2026-02-01T00:00:00Z"), null, List.of("https://billing.example.com"));
 
     @Test
     void changeKeepsEverySettingItDoesNotName() {
@@ -32,7 +32,7 @@ class KeyChangeTest {
     @Test
     void changeNamingASettingWithNullRemovesIt() {
         ApiKey changed = KeyChange.builder().team(null).expiresAt(null).allowedCidrs(null).rateLimitPerMinute(null)
-                .quota(null).requestBudget(null).build().applyTo(KEY);
+                .quota(null).requestBudget(null).audiences(null).build().applyTo(KEY);
 
         assertThat(changed.team()).isNull();
         assertThat(changed.expiresAt()).isNull();
@@ -41,6 +41,7 @@ class KeyChangeTest {
         assertThat(changed.quota()).isNull();
         assertThat(changed.apiLimits()).isEqualTo(new ApiRequestLimits(600, null, COST));
         assertThat(changed.owner()).isEqualTo("ada");
+        assertThat(changed.audiences()).isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.keymint.sdk.TokenRejectedException;
 import dev.keymint.sdk.TokenRejectedException.Reason;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -26,7 +27,9 @@ import java.util.regex.Pattern;
  * <p>Why: a platform moving to Keymint keeps its callers' API keys working, while the resource
  * server keeps verifying offline. The key is exchanged at the token endpoint
  * ({@code client_credentials}, {@code client_secret_basic}) once; the token is kept until shortly
- * before it expires. Concurrent requests with the same uncached key wait for one exchange.
+ * before it expires. Concurrent requests with the same uncached key wait for one exchange. When the
+ * verifier requires an audience that is a URI, the exchange names it as {@code resource} (RFC 8707),
+ * so that the key's token is addressed to this resource server.
  *
  * <p>The cache key is SHA-256 of the API key <em>and the caller's address</em>, never the key: a key
  * with allowed CIDRs gets a token only for a caller inside them (the address travels in
@@ -52,19 +55,46 @@ public final class ApiKeyExchange {
      * @param timeout       connect and read timeout of an exchange
      * @param clock         for token lifetimes
      * @param maxEntries    most tokens kept
+     * @param audience      the verifier's audience, or null: sent as {@code resource} (RFC 8707) when it
+     *                      is an absolute URI without fragment, so the token is for this server
      */
-    public record Settings(URI tokenEndpoint, Duration timeout, Clock clock, int maxEntries) {
+    public record Settings(URI tokenEndpoint, Duration timeout, Clock clock, int maxEntries, String audience) {
+
+        public Settings(URI tokenEndpoint, Duration timeout, Clock clock, int maxEntries) {
+            this(tokenEndpoint, timeout, clock, maxEntries, null);
+        }
     }
 
     private record Exchanged(String accessToken, Instant renewAt) {
     }
 
     private final Settings settings;
+    /** The token request's form, with {@code resource} when the audience is a resource indicator. */
+    private final String form;
     private final ConcurrentHashMap<String, CompletableFuture<Exchanged>> tokens = new ConcurrentHashMap<>();
     private final AtomicLong exchanges = new AtomicLong();
 
     public ApiKeyExchange(Settings settings) {
         this.settings = settings;
+        this.form = "grant_type=client_credentials" + (isResourceIndicator(settings.audience())
+                ? "&resource=" + TokenEndpoint.form(settings.audience()) : "");
+    }
+
+    /**
+     * Why only then: Keymint refuses a {@code resource} that is not an absolute URI
+     * ({@code invalid_target}); an audience such as {@code billing-api} can only be the server's
+     * default audience, which a token request without {@code resource} gets.
+     */
+    private static boolean isResourceIndicator(String audience) {
+        if (audience == null) {
+            return false;
+        }
+        try {
+            URI uri = new URI(audience);
+            return uri.isAbsolute() && uri.getRawFragment() == null;
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     /**
@@ -126,7 +156,7 @@ public final class ApiKeyExchange {
         TokenEndpoint.Response response;
         try {
             response = TokenEndpoint.post(settings.tokenEndpoint(), "application/x-www-form-urlencoded",
-                    "grant_type=client_credentials", TokenEndpoint.basic(clientId, apiKey),
+                    form, TokenEndpoint.basic(clientId, apiKey),
                     Map.of("Forwarded", forwarded(address)), settings.timeout());
         } catch (IOException | RuntimeException e) {
             throw unavailable("the token endpoint could not be reached", e);

@@ -38,6 +38,7 @@ class ApiKeyExchangeTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final List<String> forwarded = new CopyOnWriteArrayList<>();
     private final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final List<String> forms = new CopyOnWriteArrayList<>();
     private volatile int status = 200;
     private volatile String body = "{\"access_token\":\"token-%d\",\"token_type\":\"Bearer\",\"expires_in\":100}";
     private volatile CountDownLatch hold = new CountDownLatch(0);
@@ -160,10 +161,26 @@ class ApiKeyExchangeTest {
         }
     }
 
+    @Test
+    void exchangeNamesTheAudienceAsResourceOnlyWhenItIsAnAbsoluteUri() {
+        exchange(100, "https://billing.example.com/api").accessToken(KEY, "203.0.113.7");
+        exchange(100, "billing-api").accessToken(KEY, "203.0.113.7");
+        exchange(100, "https://billing.example.com/#part").accessToken(KEY, "203.0.113.7");
+        exchange(100, null).accessToken(KEY, "203.0.113.7");
+
+        assertThat(forms).containsExactly(
+                "grant_type=client_credentials&resource=https%3A%2F%2Fbilling.example.com%2Fapi",
+                "grant_type=client_credentials", "grant_type=client_credentials", "grant_type=client_credentials");
+    }
+
     private ApiKeyExchange exchange(int maxEntries) {
+        return exchange(maxEntries, null);
+    }
+
+    private ApiKeyExchange exchange(int maxEntries, String audience) {
         return new ApiKeyExchange(new ApiKeyExchange.Settings(
                 URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/oauth/token"), Duration.ofSeconds(5),
-                clock, maxEntries));
+                clock, maxEntries, audience));
     }
 
     /** Until {@code count} threads of the pool are parked (waiting for the exchange in flight). */
@@ -192,6 +209,7 @@ class ApiKeyExchangeTest {
         try (exchange) {
             authorizations.add(exchange.getRequestHeaders().getFirst("Authorization"));
             forwarded.add(exchange.getRequestHeaders().getFirst("Forwarded"));
+            forms.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
             arrived.countDown();
             hold.await();
             byte[] answer = String.format(body, authorizations.size()).getBytes(StandardCharsets.UTF_8);
