@@ -63,7 +63,7 @@ public class OrganizationBootstrapper {
                 .orElseThrow(() -> new IllegalArgumentException("Organization '" + slug + "' already exists"));
         Operator operator = new Operator(organizationId);
         CreatedKey created = agent == null
-                ? keys.create(operator, new NewKey(keyName, canonicalScopes, null, List.of(), null, null, null, team, null))
+                ? keys.create(operator, new NewKey(keyName, canonicalScopes, null, List.of(), null, null, null, team, null, null))
                 : agents.create(operator, new NewAgent(agent, null, canonicalScopes, team, null)).productionKey();
         return new BootstrappedOrganization(slug, created.key().id(), created.apiKey(), created.key().scopes());
     }

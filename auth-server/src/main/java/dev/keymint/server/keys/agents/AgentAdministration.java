@@ -81,7 +81,7 @@ public class AgentAdministration {
 
     private CreatedKey createKey(KeyActor actor, Agent agent, String name, Instant expiresAt, String owner) {
         NewKey key = new NewKey(name, agent.capabilities().stream().map(Scope::parse).toList(), expiresAt, List.of(),
-                null, null, null, agent.team(), owner == null ? agent.owner() : owner);
+                null, null, null, agent.team(), owner == null ? agent.owner() : owner, null);
         CreatedKey created = keys.create(actor, key);
         agents.attachKey(agent, created.key().id());
         return created;
