@@ -39,6 +39,13 @@ public final class AdminProblem extends RuntimeException {
     record FieldError(String field, String message) {
     }
 
+    /** The bad fields of an {@link #invalid} problem; empty for any other. */
+    @SuppressWarnings("unchecked")
+    List<FieldError> fieldErrors() {
+        Object errors = problem.getProperties() == null ? null : problem.getProperties().get("errors");
+        return errors instanceof List<?> list ? (List<FieldError>) list : List.of();
+    }
+
     /** 400 with one entry per bad field. */
     static AdminProblem invalid(List<FieldError> fieldErrors) {
         return new AdminProblem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",

@@ -3,6 +3,7 @@ package dev.keymint.server.admin;
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.KeyActor;
 import dev.keymint.server.keys.KeyAuditTrail;
+import dev.keymint.server.signing.SigningKeyAuditTrail;
 import dev.keymint.server.keys.KeyWarning;
 import dev.keymint.server.keys.agents.Agent;
 import dev.keymint.server.keys.agents.AgentAuditTrail;
@@ -19,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  * before and after a change is recorded as the admin API shows the key.
  */
 @Repository
-class JdbcAuditRepository implements KeyAuditTrail, AgentAuditTrail {
+class JdbcAuditRepository implements KeyAuditTrail, SigningKeyAuditTrail, AgentAuditTrail {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -40,6 +41,24 @@ class JdbcAuditRepository implements KeyAuditTrail, AgentAuditTrail {
     public void keyEdited(KeyActor actor, String keyId, ApiKey before, ApiKey after, List<KeyWarning> warnings) {
         append(actor, "key.update", keyId, asJson(before), asJson(after),
                 warnings.isEmpty() ? null : json.writeValueAsString(warnings));
+    }
+
+    @Override
+    public void keysImported(KeyActor actor, int imported, int refused) {
+        append(actor, "key.import", "keys", null, json.writeValueAsString(
+                json.createObjectNode().put("imported", imported).put("refused", refused)));
+    }
+
+    @Override
+    public void rotatedForEveryOrganization(String actor, String action, String kid) {
+        jdbc.sql("""
+                        insert into audit_events (organization_id, actor_key_id, action, target)
+                        select id, :actor, :action, :kid from organizations
+                        """)
+                .param("actor", actor)
+                .param("action", action)
+                .param("kid", kid)
+                .update();
     }
 
     @Override

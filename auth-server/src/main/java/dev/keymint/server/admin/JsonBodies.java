@@ -45,6 +45,7 @@ import tools.jackson.databind.deser.DeserializationProblemHandler;
 import tools.jackson.databind.exc.MismatchedInputException;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.module.SimpleModule;
+import tools.jackson.databind.node.ObjectNode;
 import tools.jackson.databind.type.LogicalType;
 
 /**
@@ -122,15 +123,25 @@ final class JsonBodies {
 
     /** The body's bytes as a valid {@code type}. @throws AdminProblem 400 naming every field error */
     <T> T read(byte[] body, Class<T> type) {
+        return read(object(body, 0, body.length), type);
+    }
+
+    /** The bytes as a JSON object, read as strictly as a body. @throws AdminProblem 400 saying why not */
+    ObjectNode object(byte[] bytes, int offset, int length) {
         JsonNode root;
         try {
-            root = strict.readTree(body);
+            root = strict.readTree(bytes, offset, length);
         } catch (JacksonException e) {
             throw AdminProblem.badRequest("The body is not well-formed JSON" + duplicate(e));
         }
         if (root == null || !root.isObject()) {
             throw AdminProblem.badRequest("The body must be a JSON object");
         }
+        return (ObjectNode) root;
+    }
+
+    /** A JSON object as a valid {@code type}. @throws AdminProblem 400 naming every field error */
+    <T> T read(ObjectNode root, Class<T> type) {
         Collector errors = new Collector();
         T value;
         try {

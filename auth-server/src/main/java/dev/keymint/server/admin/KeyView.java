@@ -2,7 +2,6 @@ package dev.keymint.server.admin;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.keymint.server.keys.ApiKey;
-import dev.keymint.server.keys.ApiKeyFormat;
 import dev.keymint.server.keys.Budget;
 import dev.keymint.server.keys.KeyWarning;
 import dev.keymint.server.keys.Quota;
@@ -22,7 +21,7 @@ record KeyView(String id, String clientId, String maskedKey, String name, String
 
     static KeyView of(ApiKey key, Instant now) {
         boolean over = key.overBudget(now);
-        return new KeyView(key.id(), key.id(), ApiKeyFormat.masked(key.id()), key.name(),
+        return new KeyView(key.id(), key.id(), key.masked(), key.name(),
                 key.effectiveStatus(now).databaseValue(), key.scopes(), key.team(), key.owner(), key.expiresAt(),
                 key.allowedCidrs().stream().map(CidrRange::toString).toList(), key.rateLimitPerMinute(),
                 key.apiLimits().requestsPerMinute(), Limit.of(key.apiLimits().requestBudget()),

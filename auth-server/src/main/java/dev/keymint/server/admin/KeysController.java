@@ -2,6 +2,7 @@ package dev.keymint.server.admin;
 
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.ApiKeyFormat;
+import dev.keymint.server.keys.ImportedKeyFormat;
 import dev.keymint.server.keys.CreatedKey;
 import dev.keymint.server.keys.EditedKey;
 import dev.keymint.server.keys.KeyAdministration;
@@ -170,7 +171,7 @@ class KeysController {
             int colon = text.indexOf(':');
             long micros = Long.parseLong(text.substring(0, colon));
             String id = text.substring(colon + 1);
-            if (!ApiKeyFormat.isPublicId(id)) {
+            if (!ApiKeyFormat.isPublicId(id) && !ImportedKeyFormat.isClientId(id)) {
                 throw new IllegalArgumentException();
             }
             Instant createdAt = Instant.EPOCH.plus(micros, ChronoUnit.MICROS);

@@ -1,6 +1,7 @@
 package dev.keymint.server.cli;
 
 import dev.keymint.server.keys.ApiKeyFormat;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -11,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -34,6 +36,7 @@ final class AdminApi {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
     // A key change returns only once every instance has confirmed it: up to 10 s by design.
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration IMPORT_TIMEOUT = Duration.ofMinutes(5);
 
     private final URI server;
     private final String clientId;
@@ -98,12 +101,33 @@ final class AdminApi {
         return exchange("PATCH", path, body).requireSuccess();
     }
 
-    /** One call under {@link #BASE}, whatever its status; only a transport failure throws. */
-    Answer exchange(String method, String path, JsonNode body) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(server.resolve(BASE + path))
+    /**
+     * A POST of an NDJSON file (a key import), whatever its status: the file is streamed as it is,
+     * and the server may take longer over 100,000 rows than over one key.
+     */
+    Answer postLines(String path, Path file) {
+        HttpRequest.BodyPublisher lines;
+        try {
+            lines = HttpRequest.BodyPublishers.ofFile(file);
+        } catch (FileNotFoundException e) {
+            throw new CliFailure(ExitCodes.USAGE, "Cannot read " + file + ": no such file");
+        }
+        HttpRequest request = request(path).timeout(IMPORT_TIMEOUT).header("Content-Type", "application/x-ndjson")
+                .POST(lines).build();
+        HttpResponse<String> response = send(request);
+        return new Answer(response.statusCode(), response.body(), parse(response.body()));
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(server.resolve(BASE + path))
                 .timeout(REQUEST_TIMEOUT)
                 .header("Authorization", "Bearer " + token())
                 .header("Accept", "application/json");
+    }
+
+    /** One call under {@link #BASE}, whatever its status; only a transport failure throws. */
+    Answer exchange(String method, String path, JsonNode body) {
+        HttpRequest.Builder request = request(path);
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
@@ -204,7 +228,16 @@ final class AdminApi {
             for (JsonNode error : json.path("errors")) {
                 lines.add("  " + error.path("field").asString("?") + ": " + error.path("message").asString(""));
             }
+            json.path("row_errors").forEach(error -> lines.add("  " + rowError(error)));
             return String.join(System.lineSeparator(), lines);
+        }
+
+        /** One refused row of an import: {@code row 3 (client_id legacy-7): key_sha256: must be …}. */
+        static String rowError(JsonNode error) {
+            String clientId = error.path("client_id").isString() ? " (client_id " + error.get("client_id").asString() + ")" : "";
+            String field = error.path("field").asString("");
+            return "row " + error.path("row").asInt() + clientId + ": " + (field.isEmpty() ? "" : field + ": ")
+                    + error.path("message").asString("");
         }
 
         static int exitCode(int status) {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Spec;
         description = "Manage the organization's API keys through a running server's admin API (scope admin:keys/**).",
         subcommands = {KeysListCommand.class, KeysCreateCommand.class, KeysShowCommand.class, KeysUpdateCommand.class,
                 KeyStateCommands.Disable.class, KeyStateCommands.Enable.class, KeyStateCommands.Revoke.class, KeysRerollCommand.class,
-                KeysDeleteCommand.class})
+                KeysDeleteCommand.class, KeysImportCommand.class})
 final class KeysCommand implements Runnable {
 
     @Spec

@@ -1,5 +1,6 @@
 package dev.keymint.server.cli;
 
+import dev.keymint.server.signing.SigningKeyAuditTrail;
 import dev.keymint.server.signing.SigningKeyStore;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -18,6 +19,9 @@ import picocli.CommandLine.Spec;
                 "Works on the database; running servers pick the change up within their refresh interval."})
 final class RotateSigningKeyCommand implements Callable<Integer> {
 
+    /** The audit trail's actor for a rotation by this command, which has no admin key. */
+    static final String AUDIT_ACTOR = "cli";
+
     @Spec
     private CommandSpec spec;
 
@@ -29,9 +33,12 @@ final class RotateSigningKeyCommand implements Callable<Integer> {
     public Integer call() {
         return InServerContext.run("rotate-signing-key", spec.commandLine().getOut(), spec.commandLine().getErr(), context -> {
             SigningKeyStore store = context.getBean(SigningKeyStore.class);
+            String kid = emergency ? store.replaceCompromisedKey() : store.rotate();
+            context.getBean(SigningKeyAuditTrail.class).rotatedForEveryOrganization(AUDIT_ACTOR,
+                    emergency ? "signing-key.emergency-rotate" : "signing-key.rotate", kid);
             return emergency
-                    ? "Replaced the current signing key; now signing with " + store.replaceCompromisedKey()
-                    : "Published signing key " + store.rotate() + "; it starts signing after the pre-publication window";
+                    ? "Replaced the current signing key; now signing with " + kid
+                    : "Published signing key " + kid + "; it starts signing after the pre-publication window";
         });
     }
 }

@@ -19,6 +19,8 @@ import java.util.List;
  * @param apiLimits        API requests per minute and budgets on the usage resource servers report
  * @param overBudgetUntil  while before this, reports showed a budget spent: the key is refused; null if never
  * @param previousSecret   the secret a reroll replaced, or null if the key was never rerolled
+ * @param imported         for a key imported with a secret Keymint never saw (see {@link ImportedKeyFormat}); null for
+ *                         a key Keymint generated
  * @param audiences        the resources (absolute URIs, {@link Audiences}) its tokens may address, the
  *                         first one by default; empty: the server's default audience only
  */
@@ -43,9 +45,10 @@ public record ApiKey(
         ApiRequestLimits apiLimits,
         Instant overBudgetUntil,
         PreviousSecret previousSecret,
-        List<String> audiences) {
+        List<String> audiences,
+        Imported imported) {
 
-    /** A key as it was before rerolls and audiences existed, or one never rerolled and listing no audiences. */
+    /** A key as it was before rerolls, audiences and imports existed. */
     public ApiKey(String id, long organizationId, String organizationSlug, String name, byte[] secretDigest,
                   List<String> scopes, KeyStatus status, String team, String owner, Instant expiresAt,
                   Instant createdAt, Instant lastUsedAt, List<CidrRange> allowedCidrs, Integer rateLimitPerMinute,
@@ -53,7 +56,7 @@ public record ApiKey(
                   Instant overBudgetUntil) {
         this(id, organizationId, organizationSlug, name, secretDigest, scopes, status, team, owner, expiresAt,
                 createdAt, lastUsedAt, allowedCidrs, rateLimitPerMinute, quota, revokedAt, statusIndex, apiLimits,
-                overBudgetUntil, null, List.of());
+                overBudgetUntil, null, List.of(), null);
     }
 
     public ApiKey {
@@ -79,6 +82,19 @@ public record ApiKey(
     /** Whether reports have shown a budget of the key spent in the current period. */
     public boolean overBudget(Instant now) {
         return overBudgetUntil != null && now.isBefore(overBudgetUntil);
+    }
+
+    /** The masked key as lists show it: the key's prefix and id, never the secret. */
+    public String masked() {
+        return imported == null ? ApiKeyFormat.masked(id) : imported.masked(id);
+    }
+
+    /** An imported key: its secrets start with {@code prefix} (null when the import named none). */
+    public record Imported(String prefix) {
+
+        String masked(String id) {
+            return (prefix == null ? "" : prefix) + "…";
+        }
     }
 
     /**

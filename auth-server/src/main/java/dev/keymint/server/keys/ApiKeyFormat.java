@@ -91,10 +91,13 @@ public final class ApiKeyFormat {
         return true;
     }
 
-    /** What the database stores in place of the key. */
+    /**
+     * What the database stores in place of the key: SHA-256 of its UTF-8 bytes (a Keymint key is
+     * ASCII, so of its ASCII bytes; an imported key may be any text).
+     */
     public static byte[] digest(String apiKey) {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.US_ASCII));
+            return MessageDigest.getInstance("SHA-256").digest(apiKey.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("Every Java runtime has SHA-256", e);
         }

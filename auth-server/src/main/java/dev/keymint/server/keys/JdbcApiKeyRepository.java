@@ -24,7 +24,7 @@ public class JdbcApiKeyRepository {
                    k.allowed_cidrs::text[] as allowed_cidrs, k.rate_limit_per_minute, k.quota_limit, k.quota_period,
                    k.revoked_at, k.status_index, k.api_requests_per_minute, k.request_budget, k.request_budget_period,
                    k.cost_budget, k.cost_budget_period, k.over_budget_until,
-                   k.previous_secret_hash, k.previous_secret_expires_at, k.audiences
+                   k.previous_secret_hash, k.previous_secret_expires_at, k.audiences, k.imported, k.key_prefix
               from api_keys k
               join organizations o on o.id = k.organization_id
             """;
@@ -288,7 +288,8 @@ public class JdbcApiKeyRepository {
                 apiLimits(rs),
                 instant(rs.getTimestamp("over_budget_until")),
                 previousSecret(rs),
-                textArray(rs.getArray("audiences")));
+                textArray(rs.getArray("audiences")),
+                rs.getBoolean("imported") ? new ApiKey.Imported(rs.getString("key_prefix")) : null);
     }
 
     private static ApiKey.PreviousSecret previousSecret(ResultSet rs) throws SQLException {

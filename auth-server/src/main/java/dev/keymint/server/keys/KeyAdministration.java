@@ -206,7 +206,7 @@ public class KeyAdministration {
     }
 
     private ApiKey find(KeyActor actor, String id, boolean forUpdate) {
-        if (!ApiKeyFormat.isPublicId(id)) {
+        if (!ApiKeyFormat.isPublicId(id) && !ImportedKeyFormat.isClientId(id)) {
             throw KeyRefusedException.notFound();
         }
         return keys.findInOrganization(actor.organizationId(), actor.team(), id, forUpdate)

@@ -19,4 +19,10 @@ public interface KeyAuditTrail {
 
     /** A {@code key.update}, with what the edit warned of (empty: nothing). */
     void keyEdited(KeyActor actor, String keyId, ApiKey before, ApiKey after, List<KeyWarning> warnings);
+
+    /**
+     * One event for a whole import ({@code key.import}, target {@code keys}): the counts, not one
+     * event per key, so that a 100,000-key import does not bury the trail.
+     */
+    void keysImported(KeyActor actor, int imported, int refused);
 }

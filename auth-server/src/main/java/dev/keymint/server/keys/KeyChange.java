@@ -69,7 +69,7 @@ public final class KeyChange {
                 new ApiRequestLimits(apiRequestsPerMinute.applyTo(limits.requestsPerMinute()),
                         requestBudget.applyTo(limits.requestBudget()), costBudget.applyTo(limits.costBudget())),
                 key.overBudgetUntil(), key.previousSecret(),
-                audiences.applyTo(key.audiences()));
+                audiences.applyTo(key.audiences()), key.imported());
     }
 
     /** One setting: left as it is, or set to a value (null removes it). */

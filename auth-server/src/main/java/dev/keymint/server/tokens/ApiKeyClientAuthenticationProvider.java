@@ -4,6 +4,7 @@ import dev.keymint.server.database.DatabaseUnavailableException;
 import dev.keymint.server.keys.ApiKey;
 import dev.keymint.server.keys.ApiKey.SecretMatch;
 import dev.keymint.server.keys.ApiKeyFormat;
+import dev.keymint.server.keys.ImportedKeyFormat;
 import dev.keymint.server.keys.cache.ApiKeyCache;
 import dev.keymint.server.keys.KeyStatus;
 import dev.keymint.server.limits.KeyLimiter;
@@ -32,7 +33,9 @@ import org.springframework.security.oauth2.server.authorization.authentication.O
  * client_id = the key's public id, client_secret = the whole key).
  *
  * <p>Order of checks: the key's format and checksum (no I/O, so typos and random strings never
- * reach the database), that it names the presented client_id, the key's row (from memory, else one
+ * reach the database), that it names the presented client_id (a secret without Keymint's format
+ * goes on only with a client id an imported key may have, {@link ImportedKeyFormat}, and only an
+ * imported key's row accepts it), the key's row (from memory, else one
  * indexed read; see {@link ApiKeyCache}), a constant-time
  * digest comparison (against the current secret and, within its grace period, the one a reroll
  * replaced; after it, that one is refused as replaced), then the key's status, its allowed CIDRs (401 {@code invalid_client}) and
@@ -86,15 +89,17 @@ final class ApiKeyClientAuthenticationProvider implements AuthenticationProvider
             throw invalidClient("Client authentication requires the API key as client_secret");
         }
         Optional<String> keyId = ApiKeyFormat.publicId(presentedKey);
-        if (keyId.isEmpty()) {
+        if (keyId.isEmpty() && !ImportedKeyFormat.mayBeSecret(clientId, presentedKey)) {
             throw invalidClient("The client_secret is not a well-formed Keymint API key");
         }
-        if (!keyId.get().equals(clientId)) {
+        if (keyId.isPresent() && !keyId.get().equals(clientId)) {
             throw invalidClient("The client_id does not match the API key");
         }
         Instant now = clock.instant();
         Optional<ApiKey> found = find(clientId);
-        SecretMatch match = found.map(key -> key.match(presentedKey, now)).orElse(SecretMatch.NONE);
+        // A secret without Keymint's format is accepted only for a key imported with it.
+        SecretMatch match = found.filter(key -> (key.imported() == null) == keyId.isPresent())
+                .map(key -> key.match(presentedKey, now)).orElse(SecretMatch.NONE);
         if (match == SecretMatch.REPLACED) {
             log.debug("Refused a token to client_id {}: secret replaced by a reroll", clientId);
             throw refused(found.get(), UsageOutcome.WRONG_SECRET, SECRET_REPLACED,

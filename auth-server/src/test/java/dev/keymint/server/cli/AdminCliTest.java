@@ -8,6 +8,12 @@ import dev.keymint.server.testsupport.AdminClient;
 import dev.keymint.server.testsupport.KeymintServer;
 import dev.keymint.server.testsupport.TokenClient;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +22,8 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.HelpCommand;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -369,11 +377,10 @@ class AdminCliTest {
     }
 
     @Test
-    void helpForEveryCommand() {
-        List<List<String>> commands = List.of(List.of(), List.of("bootstrap"), List.of("rotate-signing-key"), List.of("keys"),
-                List.of("keys", "list"), List.of("keys", "create"), List.of("keys", "show"), List.of("keys", "update"),
-                List.of("keys", "disable"), List.of("keys", "enable"), List.of("keys", "revoke"), List.of("keys", "delete"),
-                List.of("usage"), List.of("audit"));
+    void helpForEveryCommandOfTheTree() {
+        List<List<String>> commands = new ArrayList<>();
+        walk(Commands.commandLine(new CliContext(Map.of(), Terminal.NONE)), List.of(), commands);
+        assertThat(commands).as("the walk reaches the leaves").contains(List.of("keys", "import"), List.of("bootstrap"));
         for (List<String> command : commands) {
             String usage = ("Usage: java -jar auth-server.jar " + String.join(" ", command)).strip();
             CliRun help = CliRun.run(Map.of(), Terminal.NONE, concat(command, "--help"));
@@ -383,6 +390,52 @@ class AdminCliTest {
                 CliRun helpCommand = CliRun.run(Map.of(), Terminal.NONE, "help", command.get(0));
                 assertThat(helpCommand.out()).as("help " + command.get(0)).startsWith(usage);
             }
+        }
+    }
+
+    /** Every command below {@code at}, picocli's own help command aside, each checked to say what it does. */
+    private static void walk(CommandLine at, List<String> path, List<List<String>> found) {
+        assertThat(at.getCommandSpec().usageMessage().description()).as("description of " + path).isNotEmpty();
+        found.add(path);
+        at.getSubcommands().forEach((name, sub) -> {
+            if (!(sub.getCommand() instanceof HelpCommand)) {
+                List<String> subPath = new ArrayList<>(path);
+                subPath.add(name);
+                walk(sub, subPath, found);
+            }
+        });
+    }
+
+    @Test
+    void keysImportReadsAnNdjsonFileAndListsTheRefusedRows() throws IOException {
+        Path file = Files.createTempFile("keys", ".ndjson");
+        try {
+            Files.writeString(file, String.join("\n",
+                    "{\"client_id\": \"cli-legacy-1\", \"key_sha256\": \"" + sha256("legacy secret 1")
+                            + "\", \"scopes\": [\"read:x\"]}",
+                    "{\"client_id\": \"cli-legacy-2\", \"key_sha256\": \"abc\", \"scopes\": [\"read:x\"]}"));
+
+            CliRun run = cli("keys", "import", file.toString());
+
+            assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+            assertThat(run.out()).startsWith("Imported 1 key(s); 1 row(s) refused.")
+                    .contains("row 2 (client_id cli-legacy-2): key_sha256: must be the SHA-256");
+            assertThat(token("cli-legacy-1", "legacy secret 1")).isEqualTo(200);
+            CliRun atomic = cli("keys", "import", "--atomic", file.toString());
+            assertThat(atomic.exitCode()).as(atomic.toString()).isEqualTo(1);
+            assertThat(atomic.err()).contains("nothing was imported").contains("row 1 (client_id cli-legacy-1)");
+        } finally {
+            Files.delete(file);
+        }
+        assertThat(cli("keys", "import", "no-such-file.ndjson").exitCode()).isEqualTo(2);
+    }
+
+    private static String sha256(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -99,6 +99,14 @@ class DatabaseCommandsTest {
         String kid = rotated.out().split(" ")[3].replace(";", "");
         assertThat(server.row("select state from signing_keys where kid = ?", kid).get("state")).isEqualTo("next");
 
+        server.bootstrap("rotation-watcher", "*:*");
+        Result emergency = java("rotate-signing-key", "--emergency");
+        String current = emergency.out().strip().substring(emergency.out().strip().lastIndexOf(' ') + 1);
+        assertThat(server.row("select count(*) as n from audit_events where actor_key_id = 'cli'"
+                + " and action = 'signing-key.emergency-rotate' and target = ?", current).get("n"))
+                .as("in every organization's trail, actor cli")
+                .isEqualTo(server.row("select count(*) as n from organizations").get("n"));
+
         Result wrong = java("rotate-signing-key", "--now");
         assertThat(wrong.exitCode()).isEqualTo(2);
         assertThat(wrong.err()).contains("Unknown option: '--now'");

@@ -19,7 +19,7 @@ class KeyChangeTest {
             List.of("read:projects/**"), KeyStatus.DISABLED, "payments", "ada", Instant.parse("2027-01-01T00:00:00Z"),
             CREATED, CREATED.plusSeconds(60), List.of(CidrRange.parse("10.0.0.0/8")), 30,
             new Quota(100, Quota.Period.WEEK), null, 42, new ApiRequestLimits(600, REQUESTS, COST),
-            Instant.parse("2026-02-01T00:00:00Z"), null, List.of("https://billing.example.com"));
+            Instant.parse("2026-02-01T00:00:00Z"), null, List.of("https://billing.example.com"), null);
 
     @Test
     void changeKeepsEverySettingItDoesNotName() {
