@@ -7,6 +7,7 @@ import { api, claims, loadMetadata, onSignedIn, onSignedOut, wireSession } from 
 import { copy, snippetBlocks } from "./snippets.js";
 import { usagePanel } from "./usage.js";
 import { wireReroll } from "./reroll.js";
+import { loadAgents, wireAgents } from "./agents.js";
 
 let current = null;      // the key shown on the key page
 let editing = null;      // the key being edited (null: creating)
@@ -15,7 +16,7 @@ let auditCursor = null;
 
 // ---------- views ----------
 
-const VIEWS = ["keys", "key", "usage", "audit"];
+const VIEWS = ["keys", "key", "agents", "usage", "audit"];
 
 /** #keys, #keys/<id>, #usage, #audit */
 function route() {
@@ -30,6 +31,7 @@ function route() {
   for (const other of VIEWS) $(`view-${other}`).hidden = other !== view;
   if (view === "keys") loadKeys(false);
   if (view === "key") showKey(decodeURIComponent(id));
+  if (view === "agents") loadAgents();
   if (view === "usage") showUsage();
   if (view === "audit") loadAudit(false);
   // Like a page load for a screen reader: the new view's heading is read, and Tab goes on from there.
@@ -44,7 +46,7 @@ function go(hash) {
 
 function clearData() {
   current = null;
-  for (const id of ["keys-rows", "audit-rows", "org-usage", "detail-fields", "detail-usage", "detail-snippets", "secret-body", "secret-snippets"]) $(id).replaceChildren();
+  for (const id of ["keys-rows", "audit-rows", "org-usage", "detail-fields", "detail-usage", "detail-snippets", "secret-body", "secret-snippets", "agents-rows"]) $(id).replaceChildren();
 }
 
 // ---------- keys ----------
@@ -351,6 +353,7 @@ function closeSecret() {
 const AUDIT_WORDS = {
   "key.create": "created", "key.update": "edited", "key.disable": "disabled", "key.enable": "enabled",
   "key.revoke": "revoked", "key.delete": "deleted", "key.reroll": "rerolled",
+  "agent.create": "agent created", "agent.update": "agent edited", "agent.delete": "agent deleted",
 };
 
 async function loadAudit(more) {
@@ -406,6 +409,7 @@ wireReroll(() => current, (rerolled) => { current = rerolled; return showSecret(
 $("key-form").addEventListener("submit", submitKeyForm);
 $("key-form-cancel").addEventListener("click", () => $("key-dialog").close());
 $("audit-more").addEventListener("click", () => loadAudit(true));
+wireAgents(showSecret);
 $("secret-ack").addEventListener("change", () => { $("secret-close").disabled = !$("secret-ack").checked; });
 $("secret-close").addEventListener("click", closeSecret);
 // Escape must not dismiss the secret before it was acknowledged.

@@ -50,7 +50,7 @@ final class AdminExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(KeyRefusedException.class)
     ResponseEntity<ProblemDetail> keyRefused(KeyRefusedException e, HttpServletRequest request) {
         AdminProblem problem = switch (e.reason()) {
-            case NOT_FOUND -> AdminProblem.notFound("The key");
+            case NOT_FOUND -> AdminProblem.missing(e.getMessage());
             case CONFLICT -> e.lastUsedAt() == null ? AdminProblem.conflict(e.getMessage())
                     : AdminProblem.conflict(e.getMessage()).with("last_used_at", e.lastUsedAt().toString());
             case FORBIDDEN -> AdminProblem.forbidden(e.getMessage());

@@ -57,7 +57,11 @@ public final class AdminProblem extends RuntimeException {
     }
 
     static AdminProblem notFound(String what) {
-        return new AdminProblem(HttpStatus.NOT_FOUND, "not-found", "Not found", what + " does not exist");
+        return missing(what + " does not exist");
+    }
+
+    static AdminProblem missing(String detail) {
+        return new AdminProblem(HttpStatus.NOT_FOUND, "not-found", "Not found", detail);
     }
 
     static AdminProblem conflict(String detail) {

@@ -55,6 +55,7 @@ public class AdminSecurityConfiguration {
      */
     static final Map<String, String> SCOPES = Map.of(
             BASE + "/keys", "admin:keys/**",
+            BASE + "/agents", "admin:keys/**", // an agent is a group of keys: the same authority
             BASE + "/usage", "admin:usage/**",
             BASE + "/usage-reports", "admin:usage-reports/**",
             BASE + "/audit", "admin:audit/**",

@@ -5,6 +5,8 @@ import dev.keymint.server.keys.KeyActor;
 import dev.keymint.server.keys.KeyAuditTrail;
 import dev.keymint.server.signing.SigningKeyAuditTrail;
 import dev.keymint.server.keys.KeyWarning;
+import dev.keymint.server.keys.agents.Agent;
+import dev.keymint.server.keys.agents.AgentAuditTrail;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -18,7 +20,7 @@ import tools.jackson.databind.node.ObjectNode;
  * before and after a change is recorded as the admin API shows the key.
  */
 @Repository
-class JdbcAuditRepository implements KeyAuditTrail, SigningKeyAuditTrail {
+class JdbcAuditRepository implements KeyAuditTrail, SigningKeyAuditTrail, AgentAuditTrail {
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -57,6 +59,13 @@ class JdbcAuditRepository implements KeyAuditTrail, SigningKeyAuditTrail {
                 .param("action", action)
                 .param("kid", kid)
                 .update();
+    }
+
+    @Override
+    public void agentChanged(KeyActor actor, String action, Agent before, Agent after) {
+        append(actor, action, (before == null ? after : before).id(),
+                before == null ? null : json.writeValueAsString(AgentView.of(before)),
+                after == null ? null : json.writeValueAsString(AgentView.of(after)));
     }
 
     void append(KeyActor actor, String action, String target, String beforeJson, String afterJson) {

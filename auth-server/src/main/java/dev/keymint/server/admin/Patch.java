@@ -57,6 +57,11 @@ final class Patch<T> {
         return present && value == null;
     }
 
+    /** The new value; null when the member is absent or cleared. */
+    T value() {
+        return value;
+    }
+
     /** Gives {@code apply} the new value (null when cleared), if the member is present. */
     void ifPresent(Consumer<T> apply) {
         if (present) {

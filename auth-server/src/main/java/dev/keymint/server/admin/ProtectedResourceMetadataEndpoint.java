@@ -33,7 +33,7 @@ class ProtectedResourceMetadataEndpoint {
     ResponseEntity<Metadata> metadata() {
         String issuer = issuers.issuer();
         Metadata metadata = new Metadata(issuer + AdminSecurityConfiguration.BASE, List.of(issuer), List.of("header"),
-                AdminSecurityConfiguration.SCOPES.values().stream().sorted().toList(), "Keymint admin API");
+                AdminSecurityConfiguration.SCOPES.values().stream().distinct().sorted().toList(), "Keymint admin API");
         return ResponseEntity.ok()
                 .contentType(MediaType.APPLICATION_JSON)
                 .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)))

@@ -13,8 +13,9 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code bootstrap --org <slug> --scope <action:filter> [--scope …] [--name <key name>] [--json]}:
- * creates an organization and its first API key, and prints the key once.
+ * {@code bootstrap --org <slug> --scope <action:filter> [--scope …] [--name <key name>] [--team <team>]
+ * [--agent <name>] [--json]}: creates an organization and its first API key (for one team, under a new
+ * agent, when asked), and prints the key once.
  *
  * <p>It uses the same database settings as the server. On the embedded database it connects to
  * the running server's PostgreSQL when there is one (see {@code EmbeddedPostgresEnvironment}).
@@ -40,6 +41,15 @@ final class BootstrapCommand implements Callable<Integer> {
             description = "The key's name (default: ${DEFAULT-VALUE}).")
     private String keyName;
 
+    @Option(names = "--team", paramLabel = "<team>",
+            description = "The one team the key (and its agent) is for; default: all teams.")
+    private String team;
+
+    @Option(names = "--agent", paramLabel = "<name>",
+            description = "Create a new agent with the scopes as its capabilities; the key is its default key, "
+                    + "named Production (--name is then not used).")
+    private String agent;
+
     @Option(names = "--json", description = "Print {\"org\",\"client_id\",\"api_key\",\"scopes\"} on one line.")
     private boolean json;
 
@@ -47,7 +57,7 @@ final class BootstrapCommand implements Callable<Integer> {
     public Integer call() {
         return InServerContext.run("bootstrap", spec.commandLine().getOut(), spec.commandLine().getErr(), context -> {
             BootstrappedOrganization created = context.getBean(OrganizationBootstrapper.class)
-                    .bootstrap(org, List.copyOf(scopes), keyName);
+                    .bootstrap(org, List.copyOf(scopes), keyName, team, agent);
             return json ? asJson(created, context.getBean(JsonMapper.class)) : asText(created);
         });
     }

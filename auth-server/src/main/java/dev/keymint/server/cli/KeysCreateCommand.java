@@ -2,6 +2,7 @@ package dev.keymint.server.cli;
 
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,10 +18,22 @@ final class KeysCreateCommand implements Callable<Integer> {
     @Option(names = "--name", required = true, paramLabel = "<name>", description = "What the key is for.")
     private String name;
 
-    @Option(names = "--scope", required = true, paramLabel = "<action:filter>",
-            description = "A scope the key holds, e.g. 'read:invoices/**'; repeat for several. "
-                    + "Your admin key must hold it too.")
-    private List<String> scopes;
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    private Grant grant;
+
+    /** What the key may do: its own scopes, or those of the agent it is created under. */
+    static final class Grant {
+
+        @Option(names = "--scope", required = true, paramLabel = "<action:filter>",
+                description = "A scope the key holds, e.g. 'read:invoices/**'; repeat for several. "
+                        + "Your admin key must hold it too.")
+        private List<String> scopes;
+
+        @Option(names = "--agent", required = true, paramLabel = "<agent id>",
+                description = "Create the key under this agent (agt_…): it holds the agent's capabilities and is "
+                        + "for the agent's team. Of the settings below, only --expires-at and --owner apply.")
+        private String agent;
+    }
 
     @Mixin
     private KeySettings settings;
@@ -29,9 +42,12 @@ final class KeysCreateCommand implements Callable<Integer> {
     public Integer call() {
         ObjectNode body = admin.context().json().createObjectNode();
         body.put("name", name);
-        scopes.forEach(body.putArray("scopes")::add);
+        if (grant.agent == null) {
+            grant.scopes.forEach(body.putArray("scopes")::add);
+        }
         settings.putInto(body);
-        AdminApi.Answer created = admin.connect().post("/keys", body);
+        AdminApi.Answer created = admin.connect().post(grant.agent == null ? "/keys"
+                : "/agents/" + AdminApi.segment(grant.agent) + "/keys", body);
         admin.print(created, out -> {
             out.println("Created key " + KeyText.title(created.json()) + ".");
             out.println();

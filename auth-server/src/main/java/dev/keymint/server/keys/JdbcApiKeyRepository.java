@@ -220,6 +220,13 @@ public class JdbcApiKeyRepository {
         requireOne(updated, id);
     }
 
+    /** The agent the key is under, or null (migration V8). */
+    String agentOf(String id) {
+        List<String> agent = jdbc.sql("select agent_id from api_keys where id = :id").param("id", id)
+                .query((rs, n) -> rs.getString(1)).list();
+        return agent.isEmpty() ? null : agent.get(0);
+    }
+
     void delete(long organizationId, String id) {
         int deleted = jdbc.sql("delete from api_keys where id = :id and organization_id = :organizationId")
                 .param("id", id)

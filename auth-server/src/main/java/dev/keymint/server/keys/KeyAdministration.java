@@ -86,6 +86,9 @@ public class KeyAdministration {
         if (before.status() == KeyStatus.REVOKED) {
             throw KeyRefusedException.conflict("The key is revoked; a revoked key cannot be changed");
         }
+        if (change.changesScopes() && keys.agentOf(id) != null) {
+            throw KeyRefusedException.conflict("The key's scopes are its agent's capabilities; change the agent instead");
+        }
         ApiKey after = change.applyTo(before);
         if (!after.scopes().equals(before.scopes())) {
             requireCovered(actor, after.scopes().stream().map(Scope::parse).toList());

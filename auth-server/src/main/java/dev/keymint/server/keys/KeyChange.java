@@ -45,6 +45,11 @@ public final class KeyChange {
         return new Builder();
     }
 
+    /** Whether the change names the scopes (an agent's key takes them from its agent only). */
+    public boolean changesScopes() {
+        return scopes.changed();
+    }
+
     /** The key as it is after this change; its identity, status, history and over-budget time are kept. */
     ApiKey applyTo(ApiKey key) {
         ApiRequestLimits limits = key.apiLimits();

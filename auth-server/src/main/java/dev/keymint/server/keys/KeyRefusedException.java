@@ -32,6 +32,15 @@ public final class KeyRefusedException extends RuntimeException {
         this.lastUsedAt = lastUsedAt;
     }
 
+    /** A refusal by a rule of a neighbouring package (agents) in the same terms. */
+    public static KeyRefusedException of(Reason reason, String detail) {
+        return of(reason, detail, List.of());
+    }
+
+    public static KeyRefusedException of(Reason reason, String detail, List<String> scopesNotHeld) {
+        return new KeyRefusedException(reason, detail, List.copyOf(scopesNotHeld), null);
+    }
+
     static KeyRefusedException notFound() {
         return new KeyRefusedException(Reason.NOT_FOUND, "The key does not exist", List.of(), null);
     }

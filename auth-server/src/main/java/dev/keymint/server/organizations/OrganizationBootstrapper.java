@@ -6,6 +6,8 @@ import dev.keymint.server.keys.CreatedKey;
 import dev.keymint.server.keys.KeyActor;
 import dev.keymint.server.keys.KeyAdministration;
 import dev.keymint.server.keys.NewKey;
+import dev.keymint.server.keys.agents.AgentAdministration;
+import dev.keymint.server.keys.agents.NewAgent;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
@@ -23,17 +25,32 @@ public class OrganizationBootstrapper {
 
     private final JdbcOrganizationRepository organizations;
     private final KeyAdministration keys;
+    private final AgentAdministration agents;
 
-    public OrganizationBootstrapper(JdbcOrganizationRepository organizations, KeyAdministration keys) {
+    public OrganizationBootstrapper(JdbcOrganizationRepository organizations, KeyAdministration keys,
+                                    AgentAdministration agents) {
         this.organizations = organizations;
         this.keys = keys;
+        this.agents = agents;
+    }
+
+    /** A first key for all teams, under no agent. */
+    public BootstrappedOrganization bootstrap(String slug, List<String> scopes, String keyName) {
+        return bootstrap(slug, scopes, keyName, null, null);
     }
 
     /**
      * @throws IllegalArgumentException for a malformed slug or scope, or a slug already taken
      */
+    /**
+     * @param team  the one team the first key (and its agent) is for; null for all teams
+     * @param agent null, or the name of a new agent with the scopes as its capabilities: the first key
+     *              is then the agent's default key, named "Production" (not {@code keyName})
+     */
     @Transactional
-    public BootstrappedOrganization bootstrap(String slug, List<String> scopes, String keyName) {
+    public BootstrappedOrganization bootstrap(String slug, List<String> scopes, String keyName, String team, String agent) {
+        requireLabel(team, "Team");
+        requireLabel(agent, "Agent name");
         if (slug == null || !SLUG.matcher(slug).matches()) {
             throw new IllegalArgumentException("Organization slug must be 1-63 lowercase letters, digits or '-', "
                     + "not starting or ending with '-': " + slug);
@@ -44,8 +61,17 @@ public class OrganizationBootstrapper {
         List<Scope> canonicalScopes = List.copyOf(Scopes.of(scopes.stream().map(Scope::parse).toList()).asSet());
         long organizationId = organizations.insertIfAbsent(slug, slug)
                 .orElseThrow(() -> new IllegalArgumentException("Organization '" + slug + "' already exists"));
-        CreatedKey created = keys.create(new Operator(organizationId), NewKey.named(keyName, canonicalScopes));
+        Operator operator = new Operator(organizationId);
+        CreatedKey created = agent == null
+                ? keys.create(operator, new NewKey(keyName, canonicalScopes, null, List.of(), null, null, null, team, null, null))
+                : agents.create(operator, new NewAgent(agent, null, canonicalScopes, team, null)).productionKey();
         return new BootstrappedOrganization(slug, created.key().id(), created.apiKey(), created.key().scopes());
+    }
+
+    private static void requireLabel(String value, String what) {
+        if (value != null && (value.isBlank() || value.length() > 200)) {
+            throw new IllegalArgumentException(what + " must be 1-200 characters, not blank");
+        }
     }
 
     /**

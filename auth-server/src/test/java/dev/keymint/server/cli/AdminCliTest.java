@@ -51,6 +51,22 @@ class AdminCliTest {
     }
 
     @Test
+    void keyCreatedUnderAnAgentHoldsTheAgentsCapabilitiesAndScopeWithAgentIsAUsageError() {
+        String agent = api.post("/agents", "{\"name\": \"cli agent\", \"capabilities\": [\"read:cli/**\"], \"team\": \"ops\"}")
+                .field("id");
+
+        CliRun created = cli("keys", "create", "--name", "cli key", "--agent", agent, "--owner", "ops@acme.test");
+        CliRun both = cli("keys", "create", "--name", "x", "--agent", agent, "--scope", "read:y");
+
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        assertThat(created.value("Scopes:")).isEqualTo("read:cli/**");
+        assertThat(token(created.value("Id:"), created.value("API key:"))).isEqualTo(200);
+        assertThat(api.get("/agents/" + agent + "/keys").body()).contains(created.value("Id:")).contains("\"team\":\"ops\"");
+        assertThat(both.exitCode()).as(both.toString()).isEqualTo(2);
+        assertThat(both.err()).contains("mutually exclusive");
+    }
+
+    @Test
     void keyLifecycleReadsAsTextAndEveryStepHappensOnTheServer() {
         CliRun created = cli("keys", "create", "--name", "billing reader", "--scope", "read:invoices/**",
                 "--rate-limit", "120", "--quota", "10000/day", "--team", "billing", "--cidr", "127.0.0.1/32");

@@ -63,6 +63,23 @@ class DatabaseCommandsTest {
     }
 
     @Test
+    void bootstrapWithAgentAndTeamMakesTheFirstKeyTheProductionKeyOfANewAgentOfThatTeam() throws Exception {
+        Result created = java("bootstrap", "--org", "gamma", "--scope", "read:x", "--agent", "billing bot",
+                "--team", "finance", "--json");
+
+        assertThat(created.exitCode()).as(created.toString()).isZero();
+        String clientId = tools.jackson.databind.json.JsonMapper.builder().build().readTree(created.out())
+                .get("client_id").asString();
+        assertThat(server.row("""
+                select k.name, k.team, k.scopes::text as scopes, a.name as agent, a.team as agent_team
+                  from api_keys k join agents a on a.id = k.agent_id where k.id = ?""", clientId))
+                .containsEntry("name", "Production").containsEntry("team", "finance").containsEntry("scopes", "{read:x}")
+                .containsEntry("agent", "billing bot").containsEntry("agent_team", "finance");
+        assertThat(server.jdbc().sql("select action from audit_events where target = (select agent_id from api_keys where id = ?)")
+                .param(clientId).query(String.class).list()).containsExactly("agent.create");
+    }
+
+    @Test
     void bootstrapUsageErrorExits2() throws Exception {
         Result missing = java("bootstrap", "--scope", "*:*");
         assertThat(missing.exitCode()).as(missing.toString()).isEqualTo(2);

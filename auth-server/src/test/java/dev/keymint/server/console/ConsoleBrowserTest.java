@@ -265,6 +265,47 @@ class ConsoleBrowserTest {
     }
 
     @Test
+    void agentIsCreatedWithItsProductionKeyShownOnceItsCapabilitiesEditedAndItsDeletionRevokesItsKeys() {
+        browser.open("/console/#agents");
+        signIn(admin.apiKey());
+        browser.visible("#a-name").sendKeys("support bot");
+        browser.find("#a-description").sendKeys("answers tickets");
+        browser.find("#a-capabilities").sendKeys("read:tickets/**");
+        browser.find("#a-team").sendKeys("support");
+        browser.click("#agent-create");
+
+        String secret = browser.visible("#secret-value").getAttribute("value");
+        assertThat(browser.find("#secret-body").getText()).contains("Production");
+        String clientId = secret.substring(4, 20);
+        assertThat(tokens.basic(clientId, secret, "grant_type", "client_credentials").field("scope")).isEqualTo("read:tickets/**");
+        browser.screenshot("agent-production-key");
+        browser.click("#secret-ack");
+        browser.click("#secret-close");
+        browser.gone("#secret-dialog");
+        assertThat(browser.driver().getPageSource()).doesNotContain(secret);
+
+        browser.click("a.tab[data-view='agents']");
+        browser.textIn("#agents-rows", "Production (active)");
+        WebElement capabilities = browser.visible("#agents-rows textarea.agent-capabilities");
+        assertThat(browser.find("#agents-rows").getText()).contains("support bot", "answers tickets", "support", "Production (active)");
+        capabilities.clear();
+        capabilities.sendKeys("read:tickets/**", Keys.ENTER, "write:tickets/*");
+        browser.click("#agents-rows button.agent-save");
+        browser.textIn("#notice", "saved");
+        assertThat(tokens.basic(clientId, secret, "grant_type", "client_credentials").field("scope"))
+                .isEqualTo("read:tickets/** write:tickets/*");
+        browser.screenshot("agents");
+
+        browser.click("#agents-rows button.agent-delete");
+        browser.textIn("#confirm-text", "revokes its 1 key(s)");
+        browser.click("#confirm-yes");
+        browser.textIn("#notice", "deleted");
+        assertThat(api.get("/keys/" + clientId).json().get("status").asString()).isEqualTo("revoked");
+        assertThat(tokens.basic(clientId, secret, "grant_type", "client_credentials").status()).isEqualTo(401);
+        browser.visible("#agents-empty");
+    }
+
+    @Test
     void deletingARecentlyUsedKeyAsksTwice() {
         String id = keyUsedJustNow("old job", "read:jobs/**");
         openKeyPage(id);

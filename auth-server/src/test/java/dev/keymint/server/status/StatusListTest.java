@@ -193,6 +193,23 @@ class StatusListTest {
                 .isEqualTo("[\"" + ISSUER + "/oauth/status/1\"]");
     }
 
+    @Test
+    void deletingAnAgentRevokesEveryKeyOfItInTheListOfBothInstances() {
+        Response agent = admin.post("/agents", "{\"name\": \"crawler\", \"capabilities\": [\"read:x/**\"]}");
+        assertThat(agent.status()).as(agent.body()).isEqualTo(201);
+        String agentId = agent.field("id");
+        Response extra = admin.post("/agents/" + agentId + "/keys", "{\"name\": \"backfill\"}");
+        List<StatusClaim> claims = List.of(
+                StatusClaim.of(new NewKey(agent.json().get("production_key").get("id").asString(),
+                        agent.json().get("production_key").get("api_key").asString()).token(first)),
+                StatusClaim.of(new NewKey(extra.field("id"), extra.field("api_key")).token(second)));
+        claims.forEach(claim -> assertThat(statusOnBoth(claim)).containsExactly(VALID, VALID));
+
+        assertThat(admin.delete("/agents/" + agentId + "?confirm=revoke-keys").status()).isEqualTo(204);
+
+        claims.forEach(claim -> assertThat(statusOnBoth(claim)).containsExactly(INVALID, INVALID));
+    }
+
     private static String vary(Response response) {
         return String.join(", ", response.raw().headers().allValues("Vary"));
     }
