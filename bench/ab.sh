@@ -21,29 +21,28 @@ BASE_OPTS="-Xmx128m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m"
 PORT_A=${AB_PORT:-18091}
 PORT_B=$((PORT_A + 1))
 DB=keymint_bench_ab_$PORT_A
-PG="-h 127.0.0.1 -p 5432 -U postgres"
+PG_OPTS="-h 127.0.0.1 -p 5432 -U postgres"
+JAR=$JAR_A   # bootstraps the shared database
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"
 WORK=$(mktemp -d)
 PIDS=()
+# Two servers, not one: this cleanup replaces lib.sh's.
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
-    psql $PG -qXc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+    drop_db
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 
-psql $PG -qXc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
-psql $PG -qXc "CREATE DATABASE $DB" >/dev/null
-export SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$DB" SPRING_DATASOURCE_USERNAME=postgres
+fresh_db
 export KEYMINT_SIGNING_ALGORITHM=${AB_ALGORITHM:-RS256}
-java -jar "$JAR_A" bootstrap --org acme --scope '*:*' --json >"$WORK/bootstrap.json" 2>"$WORK/bootstrap.log"
-export BENCH_CLIENT_ID BENCH_API_KEY
-BENCH_CLIENT_ID=$(jq -r .client_id "$WORK/bootstrap.json")
-BENCH_API_KEY=$(jq -r .api_key "$WORK/bootstrap.json")
+bootstrap_key "$WORK/bootstrap.json"
 if [[ -n "${AB_KEYS:-}" ]]; then
-    organization=$(psql $PG -d $DB -qAtXc "select id from organizations where slug = 'acme'")
+    organization=$(psql $PG_OPTS -d $DB -qAtXc "select id from organizations where slug = 'acme'")
     python3 "$BENCH_DIR/scale-keys.py" "$AB_KEYS" "${AB_SPREAD:-100000}" "$organization" "$WORK/keys.tsv" "$WORK/authorizations.txt"
-    psql $PG -d $DB -qX -v ON_ERROR_STOP=1 -c "\\copy api_keys (id, organization_id, name, secret_hash, scopes) from '$WORK/keys.tsv'" \
+    psql $PG_OPTS -d $DB -qX -v ON_ERROR_STOP=1 -c "\\copy api_keys (id, organization_id, name, secret_hash, scopes) from '$WORK/keys.tsv'" \
         -c "vacuum analyze api_keys" >/dev/null
     export BENCH_KEYS_FILE="$WORK/authorizations.txt"
 fi

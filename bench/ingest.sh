@@ -22,45 +22,23 @@ DB=keymint_bench_ingest
 JAR="$REPO/auth-server/target/auth-server.jar"
 WORK=$(mktemp -d)
 SERVER_PID=""
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"
 
-cleanup() {
-    local rc=$?
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-    fi
-    # shellcheck disable=SC2086
-    psql $PG_OPTS -qXc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
-    rm -rf "$WORK"
-    exit $rc
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 if [[ "${1:-}" != "--no-build" ]]; then
     (cd "$REPO" && ./mvnw -B -q package -DskipTests)
 fi
-# shellcheck disable=SC2086
-psql $PG_OPTS -qXc "DROP DATABASE IF EXISTS $DB" >/dev/null
-# shellcheck disable=SC2086
-psql $PG_OPTS -qXc "CREATE DATABASE $DB" >/dev/null
-export SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$DB" SPRING_DATASOURCE_USERNAME=postgres PORT
+fresh_db
+export PORT
 export KEYMINT_MASTER_KEY=${KEYMINT_MASTER_KEY:-$(head -c 32 /dev/urandom | base64)}
-java -jar "$JAR" bootstrap --org acme --scope '*:*' --json >"$WORK/bootstrap.json" 2>"$WORK/bootstrap.log" \
-    || { cat "$WORK/bootstrap.log" >&2; exit 1; }
-CLIENT_ID=$(jq -r .client_id "$WORK/bootstrap.json")
-API_KEY=$(jq -r .api_key "$WORK/bootstrap.json")
+bootstrap_key "$WORK/bootstrap.json"
 # shellcheck disable=SC2086
 java $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!
-for _ in $(seq 1 1200); do     # at most 60 s
-    kill -0 "$SERVER_PID" 2>/dev/null || { tail -50 "$WORK/server.log" >&2; exit 1; }
-    code=$(curl -s -o /dev/null -w '%{http_code}' -m 2 -u "$CLIENT_ID:$API_KEY" \
-        -d grant_type=client_credentials "http://127.0.0.1:$PORT/oauth/token" || true)
-    [[ "$code" == 200 ]] && break
-    sleep 0.05
-done
+wait_for_token "http://127.0.0.1:$PORT/oauth/token" "$WORK/server.log" 60 -u "$BENCH_CLIENT_ID:$BENCH_API_KEY"
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run" >&2
-java "$BENCH_DIR/IngestBench.java" "http://127.0.0.1:$PORT" "$CLIENT_ID" "$API_KEY" "$KEYS" "$THREADS" "$SECONDS_RUN"
+java "$BENCH_DIR/IngestBench.java" "http://127.0.0.1:$PORT" "$BENCH_CLIENT_ID" "$BENCH_API_KEY" "$KEYS" "$THREADS" "$SECONDS_RUN"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2

@@ -28,7 +28,6 @@ LEVELS=${BENCH_LEVELS:-"1 8 32 64"}
 PORT=${BENCH_PORT:-18080}
 JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx128m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m"}
 PG_OPTS=${BENCH_PG:-"-h 127.0.0.1 -p 5432 -U postgres"}
-PG_HOST_PORT=127.0.0.1:5432
 NIMBUS_VERSION=10.9.1
 PROFILE=0
 BUILD=1
@@ -52,45 +51,14 @@ RUN_START=$(date +%s)
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 
-stop_server() {
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    SERVER_PID=""
-}
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"
 
-drop_db() {
-    if [[ -n "$DB" ]]; then
-        psql $PG_OPTS -qXc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
-    fi
-    DB=""
-}
-
-cleanup() {
-    local rc=$?
-    stop_server
-    drop_db
-    if [[ -z "${BENCH_KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK" >&2; fi
-    exit $rc
-}
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 # ---------------------------------------------------------------- prerequisites
-need_apt=()
-command -v wrk >/dev/null || need_apt+=(wrk)
-command -v jq >/dev/null || need_apt+=(jq)
-command -v psql >/dev/null || need_apt+=(postgresql-client)
-if ((${#need_apt[@]})); then
-    log "installing ${need_apt[*]}"
-    if ! apt-get install -y "${need_apt[@]}" >"$WORK/apt.log" 2>&1; then
-        apt-get update >>"$WORK/apt.log" 2>&1
-        apt-get install -y "${need_apt[@]}" >>"$WORK/apt.log" 2>&1 || { cat "$WORK/apt.log" >&2; exit 1; }
-    fi
-fi
+need wrk jq psql:postgresql-client
 psql $PG_OPTS -qXAtc 'select 1' >/dev/null || { echo "PostgreSQL not reachable with: psql $PG_OPTS" >&2; exit 1; }
 
 NIMBUS_JAR="$HOME/.m2/repository/com/nimbusds/nimbus-jose-jwt/$NIMBUS_VERSION/nimbus-jose-jwt-$NIMBUS_VERSION.jar"
@@ -192,32 +160,19 @@ wait_quiet() {
 start_server() {
     local alg=$1
     DB="keymint_bench_$(echo "$alg" | tr 'A-Z' 'a-z')"
-    psql $PG_OPTS -qXc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
-    psql $PG_OPTS -qXc "CREATE DATABASE $DB" >/dev/null
-    export SPRING_DATASOURCE_URL="jdbc:postgresql://$PG_HOST_PORT/$DB" SPRING_DATASOURCE_USERNAME=postgres
+    fresh_db
     export KEYMINT_SIGNING_ALGORITHM=$alg PORT
     log "$alg: bootstrapping organization on fresh database $DB"
-    java -jar "$JAR" bootstrap --org acme --scope '*:*' --json >"$WORK/bootstrap-$alg.json" 2>"$WORK/bootstrap-$alg.log" \
-        || { cat "$WORK/bootstrap-$alg.log" >&2; exit 1; }
-    export BENCH_CLIENT_ID BENCH_API_KEY
-    BENCH_CLIENT_ID=$(jq -r .client_id "$WORK/bootstrap-$alg.json")
-    BENCH_API_KEY=$(jq -r .api_key "$WORK/bootstrap-$alg.json")
+    bootstrap_key "$WORK/bootstrap-$alg.json"
 
     wait_quiet
     log "$alg: starting server ($JAVA_OPTS)"
-    local t0 t1 code=000
+    local t0 t1
     t0=$(date +%s%N)
     # shellcheck disable=SC2086
     java $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 >"$WORK/server-$alg.log" 2>&1 &
     SERVER_PID=$!
-    for _ in $(seq 1 1200); do     # at most 60 s
-        kill -0 "$SERVER_PID" 2>/dev/null || { tail -50 "$WORK/server-$alg.log" >&2; exit 1; }
-        code=$(curl -s -o /dev/null -w '%{http_code}' -m 2 -u "$BENCH_CLIENT_ID:$BENCH_API_KEY" \
-            -d grant_type=client_credentials "$URL" || true)
-        [[ "$code" == 200 ]] && break
-        sleep 0.05
-    done
-    [[ "$code" == 200 ]] || { echo "no token within 60 s" >&2; tail -50 "$WORK/server-$alg.log" >&2; exit 1; }
+    wait_for_token "$URL" "$WORK/server-$alg.log" 60 -u "$BENCH_CLIENT_ID:$BENCH_API_KEY"
     t1=$(date +%s%N)
     local started
     started=$(grep -o 'Started KeymintApplication in [0-9.]* seconds' "$WORK/server-$alg.log" | grep -o '[0-9.]*' | head -1 || true)
@@ -302,21 +257,21 @@ for c in $LEVELS; do
 done
 run_level "RS256-post-c32" RS256 post 32 "$DURATION"
 if ((PROFILE)); then profile_server; fi
-stop_server; drop_db
+stop_server; drop_db; DB=""
 sign_only RS256 after
 
 sign_only ES256 before
 start_server ES256
 run_level "ES256-basic-c32" ES256 basic 32 "$DURATION"
 run_level "ES256-post-c32" ES256 post 32 "$DURATION"
-stop_server; drop_db
+stop_server; drop_db; DB=""
 sign_only ES256 after
 
 sign_only EdDSA before
 start_server EdDSA
 run_level "EdDSA-basic-c32" EdDSA basic 32 "$DURATION"
 run_level "EdDSA-post-c32" EdDSA post 32 "$DURATION"
-stop_server; drop_db
+stop_server; drop_db; DB=""
 sign_only EdDSA after
 
 # The ceiling is measured right before each algorithm's server starts and right after it stops,

@@ -45,33 +45,12 @@ SERVER_PID=""
 RUN_START=$(date +%s)
 
 log() { printf '[scale %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
-stop_server() {
-    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
-        kill -KILL "$SERVER_PID" 2>/dev/null || true
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    SERVER_PID=""
-}
-cleanup() {
-    stop_server
-    psql $PG_OPTS -qXc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
-    if [[ -z "${BENCH_KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK" >&2; fi
-}
+# shellcheck source=bench/lib.sh
+source "$BENCH_DIR/lib.sh"
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-need_apt=()
-command -v wrk >/dev/null || need_apt+=(wrk)
-command -v jq >/dev/null || need_apt+=(jq)
-command -v psql >/dev/null || need_apt+=(postgresql-client)
-command -v python3 >/dev/null || need_apt+=(python3)
-if ((${#need_apt[@]})); then
-    log "installing ${need_apt[*]}"
-    { apt-get install -y "${need_apt[@]}" || { apt-get update && apt-get install -y "${need_apt[@]}"; }; } >"$WORK/apt.log" 2>&1 \
-        || { cat "$WORK/apt.log" >&2; exit 1; }
-fi
+need wrk jq psql:postgresql-client python3
 if [[ "${1:-}" != "--no-build" ]]; then
     log "building (./mvnw -B -q package -DskipTests)"
     (cd "$REPO" && ./mvnw -B -q package -DskipTests) >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
@@ -99,13 +78,10 @@ sign_only() {
 
 # run_count KEYS: seed, start, first token, warm up, measure -> one JSON line in $WORK/rows.jsonl
 run_count() {
-    local keys=$1 t0 t1 code=000
-    psql $PG_OPTS -qXc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
-    psql $PG_OPTS -qXc "CREATE DATABASE $DB" >/dev/null
-    export SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$DB" SPRING_DATASOURCE_USERNAME=postgres
+    local keys=$1 t0 t1
+    fresh_db
     export KEYMINT_SIGNING_ALGORITHM=$ALG PORT
-    java -jar "$JAR" bootstrap --org acme --scope '*:*' --json >"$WORK/bootstrap.json" 2>"$WORK/bootstrap.log" \
-        || { cat "$WORK/bootstrap.log" >&2; exit 1; }
+    bootstrap_key "$WORK/bootstrap.json"
     local organization; organization=$(psql $PG_OPTS -d "$DB" -qAtXc "select id from organizations where slug = 'acme'")
     log "$keys keys: seeding"
     t0=$(date +%s%N)
@@ -124,14 +100,7 @@ SQL
     java $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 --management.server.port="$MANAGEMENT_PORT" \
         >"$WORK/server-$keys.log" 2>&1 &
     SERVER_PID=$!
-    local deadline=$(($(date +%s) + 180))
-    while (($(date +%s) < deadline)); do
-        kill -0 "$SERVER_PID" 2>/dev/null || { tail -50 "$WORK/server-$keys.log" >&2; exit 1; }
-        code=$(curl -s -o /dev/null -w '%{http_code}' -m 2 -H "Authorization: $first" -d grant_type=client_credentials "$URL" || true)
-        [[ "$code" == 200 ]] && break
-        sleep 0.05
-    done
-    [[ "$code" == 200 ]] || { echo "no token within 180 s" >&2; tail -50 "$WORK/server-$keys.log" >&2; exit 1; }
+    wait_for_token "$URL" "$WORK/server-$keys.log" 180 -H "Authorization: $first"
     t1=$(date +%s%N)
     local first_token_ms=$(((t1 - t0) / 1000000)) first_rss; first_rss=$(status_kb "$SERVER_PID" VmRSS)
     log "$keys keys: first token ${first_token_ms} ms after launch; warming up ${WARMUP} s"

@@ -1,8 +1,6 @@
 package dev.keymint.server;
 
-import dev.keymint.server.cli.Commands;
 import java.time.Clock;
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -10,8 +8,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 /**
- * Keymint's entry point: without arguments (or with only {@code --option}s) it runs the token
- * server; with a command name ({@code bootstrap}, {@code rotate-signing-key}) it runs that command.
+ * The token server's Spring configuration. The jar starts at {@code cli.Main},
+ * which runs a command or this server.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan
@@ -20,13 +18,6 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 // @Scheduled("${...:default}") string as well.
 @EnableScheduling
 public class KeymintApplication {
-
-    public static void main(String[] args) {
-        if (Commands.isCommand(args)) {
-            System.exit(Commands.run(args));
-        }
-        SpringApplication.run(KeymintApplication.class, args);
-    }
 
     /**
      * The one clock the server reads; tests and rules take it as a parameter. A context that

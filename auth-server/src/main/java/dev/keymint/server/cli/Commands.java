@@ -7,7 +7,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 
 /**
- * The jar's command line: {@code KeymintApplication} runs a command here when the first argument
+ * The jar's command line: {@link Main} runs a command here when the first argument
  * names one, and the server otherwise. Stdout carries only a command's result; messages go to
  * stderr; exit codes are {@link ExitCodes}.
  */

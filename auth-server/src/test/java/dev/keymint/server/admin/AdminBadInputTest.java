@@ -1,12 +1,13 @@
 package dev.keymint.server.admin;
 
+import static dev.keymint.server.testsupport.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keymint.server.testsupport.AdminClient;
 import dev.keymint.server.testsupport.KeymintServer;
 import dev.keymint.server.testsupport.TokenClient.Response;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class AdminBadInputTest {
 
+    @AutoClose
     private static KeymintServer server;
     private static AdminClient admin;
     private static String keyId;
@@ -27,15 +29,10 @@ class AdminBadInputTest {
         keyId = admin.post("/keys", "{\"name\": \"target\", \"scopes\": [\"read:x\"]}").field("id");
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     @Test
     void createWhenBodyIsBadThen400ProblemAndNothingWritten() {
-        long keys = count("api_keys");
-        long events = count("audit_events");
+        long keys = server.count("api_keys");
+        long events = server.count("audit_events");
         List<String> bodies = List.of(
                 "", "{", "not json", "[]", "null", "42", "\"text\"",
                 "{\"scopes\": [\"read:x\"]}",
@@ -76,8 +73,8 @@ class AdminBadInputTest {
             assertProblem(response, 400, body);
         }
         assertProblem(admin.post("/keys", "{\"name\": \"" + "n".repeat(70_000) + "\"}"), 413, "huge body");
-        assertThat(count("api_keys")).isEqualTo(keys);
-        assertThat(count("audit_events")).isEqualTo(events);
+        assertThat(server.count("api_keys")).isEqualTo(keys);
+        assertThat(server.count("audit_events")).isEqualTo(events);
     }
 
     @Test
@@ -119,22 +116,11 @@ class AdminBadInputTest {
         assertProblem(text, 400, "no body");
     }
 
-    private static void assertProblem(Response response, int status, String what) {
-        assertThat(response.status()).as(what + " -> " + response.body()).isEqualTo(status);
-        assertThat(response.header("Content-Type")).as(what).startsWith("application/problem+json");
-        assertThat(response.json().get("status").asInt()).as(what).isEqualTo(status);
-        assertThat(response.body()).as(what).doesNotContain("Exception").doesNotContain("\tat ");
-    }
-
     private static String manyScopes(int n) {
         StringBuilder out = new StringBuilder("[");
         for (int i = 0; i < n; i++) {
             out.append(i == 0 ? "" : ",").append("\"read:s").append(i).append("\"");
         }
         return out.append("]").toString();
-    }
-
-    private static long count(String table) {
-        return server.jdbc().sql("select count(*) from " + table).query(Long.class).single();
     }
 }

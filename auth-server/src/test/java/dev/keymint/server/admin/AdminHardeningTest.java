@@ -1,5 +1,6 @@
 package dev.keymint.server.admin;
 
+import static dev.keymint.server.testsupport.ProblemAssertions.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrganization;
@@ -15,7 +16,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -26,6 +27,7 @@ import tools.jackson.databind.JsonNode;
  */
 class AdminHardeningTest {
 
+    @AutoClose
     private static KeymintServer server;
     private static AdminClient admin;
     private static String keyId;
@@ -37,15 +39,10 @@ class AdminHardeningTest {
         keyId = admin.post("/keys", "{\"name\": \"target\", \"scopes\": [\"read:x\"]}").field("id");
     }
 
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
-
     @Test
     void formAndMultipartBodiesThen415Problem() {
         String token = token();
-        long keys = count("api_keys");
+        long keys = server.count("api_keys");
         for (String type : List.of("multipart/form-data", "multipart/form-data; boundary=x", "multipart/mixed",
                 "application/x-www-form-urlencoded", "application/x-www-form-urlencoded; charset=UTF-8")) {
             Response response = TokenClient.send(HttpRequest.newBuilder(URI.create(server.baseUrl() + "/admin/v1/keys"))
@@ -56,7 +53,7 @@ class AdminHardeningTest {
             assertProblem(response, 415, type);
             assertThat(response.field("detail")).contains("application/json");
         }
-        assertThat(count("api_keys")).isEqualTo(keys);
+        assertThat(server.count("api_keys")).isEqualTo(keys);
     }
 
     @Test
@@ -109,8 +106,8 @@ class AdminHardeningTest {
 
     @Test
     void nulUnpairedSurrogatesAndOverflowInBodyFieldsThen400AndNothingWritten() {
-        long keys = count("api_keys");
-        long events = count("audit_events");
+        long keys = server.count("api_keys");
+        long events = server.count("audit_events");
         for (String body : List.of(
                 "{\"name\": \"x\", \"scopes\": [\"read:a\\u0000\"]}",
                 "{\"name\": \"x\", \"scopes\": [\"read:x\"], \"allowed_cidrs\": [\"10.0.0.0/8\\u0000\"]}",
@@ -127,14 +124,14 @@ class AdminHardeningTest {
             assertProblem(admin.patch("/keys/" + keyId, body.replace("\"name\": \"x\", \"scopes\": [\"read:x\"], ", "")
                     .replace("\"name\": \"x\", ", "")), 400, "patch " + body);
         }
-        assertThat(count("api_keys")).isEqualTo(keys);
-        assertThat(count("audit_events")).isEqualTo(events);
+        assertThat(server.count("api_keys")).isEqualTo(keys);
+        assertThat(server.count("audit_events")).isEqualTo(events);
     }
 
     @Test
     void duplicateMembersInBodyThen400AndNothingWritten() {
-        long keys = count("api_keys");
-        long events = count("audit_events");
+        long keys = server.count("api_keys");
+        long events = server.count("audit_events");
 
         Response create = admin.post("/keys", "{\"name\": \"a\", \"name\": \"b\", \"scopes\": [\"read:x\"]}");
         Response nested = admin.post("/keys",
@@ -145,8 +142,8 @@ class AdminHardeningTest {
             assertProblem(response, 400, "duplicate");
             assertThat(response.field("detail")).contains("duplicate").contains("\"" + (response == nested ? "limit" : "name") + "\"");
         }
-        assertThat(count("api_keys")).isEqualTo(keys);
-        assertThat(count("audit_events")).isEqualTo(events);
+        assertThat(server.count("api_keys")).isEqualTo(keys);
+        assertThat(server.count("audit_events")).isEqualTo(events);
         assertThat(admin.get("/keys/" + keyId).field("name")).isEqualTo("target");
     }
 
@@ -201,16 +198,5 @@ class AdminHardeningTest {
     private static String cursor(long micros) {
         return Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((micros + ":" + keyId).getBytes(StandardCharsets.US_ASCII));
-    }
-
-    private static void assertProblem(Response response, int status, String what) {
-        assertThat(response.status()).as(what + " -> " + response.body()).isEqualTo(status);
-        assertThat(response.header("Content-Type")).as(what).startsWith("application/problem+json");
-        assertThat(response.json().get("status").asInt()).as(what).isEqualTo(status);
-        assertThat(response.body()).as(what).doesNotContain("Exception").doesNotContain("\tat ");
-    }
-
-    private static long count(String table) {
-        return server.jdbc().sql("select count(*) from " + table).query(Long.class).single();
     }
 }

@@ -9,7 +9,7 @@ import dev.keymint.server.testsupport.TokenClient;
 import dev.keymint.server.testsupport.TokenClient.Response;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -17,6 +17,7 @@ import tools.jackson.databind.JsonNode;
 /** The key lifecycle through {@code /admin/v1/keys}, over real HTTP against a real PostgreSQL. */
 class AdminKeysTest {
 
+    @AutoClose
     private static KeymintServer server;
     private static TokenClient tokens;
     private static AdminClient admin;
@@ -26,11 +27,6 @@ class AdminKeysTest {
         server = KeymintServer.onFreshDatabase().start();
         tokens = new TokenClient(server.tokenEndpoint());
         admin = AdminClient.of(server, server.bootstrap("acme", "*:*"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

@@ -8,7 +8,7 @@ import dev.keymint.server.testsupport.TokenClient;
 import dev.keymint.server.testsupport.TokenClient.Response;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 class AdminTokenLivenessTest {
 
     private static final String ISSUER = "https://keymint.test";
+    @AutoClose
     private static KeymintServer first;
+    @AutoClose
     private static KeymintServer second;
     private static AdminClient admin;
 
@@ -28,15 +30,8 @@ class AdminTokenLivenessTest {
     static void start() {
         KeymintServer.Builder builder = KeymintServer.onFreshDatabase().property("keymint.issuer", ISSUER);
         first = builder.start();
-        second = KeymintServer.onDatabase(builder.jdbcUrl()).masterKey(builder.masterKey())
-                .property("keymint.issuer", ISSUER).start();
+        second = builder.start();
         admin = AdminClient.of(first, first.bootstrap("acme", "*:*"));
-    }
-
-    @AfterAll
-    static void stop() {
-        second.close();
-        first.close();
     }
 
     @Test

@@ -8,7 +8,7 @@ import dev.keymint.server.testsupport.AdminClient;
 import dev.keymint.server.testsupport.KeymintServer;
 import dev.keymint.server.testsupport.TokenClient;
 import dev.keymint.server.testsupport.TokenClient.Response;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -19,7 +19,9 @@ import tools.jackson.databind.JsonNode;
  */
 class AdminUsageAuditTest {
 
+    @AutoClose
     private static KeymintServer first;
+    @AutoClose
     private static KeymintServer second;
     private static AdminClient admin;
 
@@ -27,14 +29,8 @@ class AdminUsageAuditTest {
     static void start() {
         KeymintServer.Builder builder = KeymintServer.onFreshDatabase();
         first = builder.start();
-        second = KeymintServer.onDatabase(builder.jdbcUrl()).masterKey(builder.masterKey()).start();
+        second = builder.start();
         admin = AdminClient.of(first, first.bootstrap("acme", "*:*"));
-    }
-
-    @AfterAll
-    static void stop() {
-        second.close();
-        first.close();
     }
 
     @Test

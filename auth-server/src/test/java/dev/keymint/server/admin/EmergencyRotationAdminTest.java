@@ -27,8 +27,7 @@ class EmergencyRotationAdminTest {
         KeymintServer.Builder builder = KeymintServer.onFreshDatabase().property("keymint.issuer", ISSUER)
                 .property("keymint.operator-org", "operator");
         first = builder.start();
-        second = KeymintServer.onDatabase(builder.jdbcUrl()).masterKey(builder.masterKey())
-                .property("keymint.issuer", ISSUER).property("keymint.operator-org", "operator").start();
+        second = builder.start();
         operatorKey = first.bootstrap("operator", "admin:signing-keys/**", "admin:keys/**");
     }
 

@@ -2,7 +2,6 @@ package dev.keymint.server.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keymint.server.KeymintApplication;
 import dev.keymint.server.testsupport.KeymintServer;
 import dev.keymint.server.testsupport.TestPostgres;
 import dev.keymint.server.testsupport.TokenClient;
@@ -119,7 +118,7 @@ class DatabaseCommandsTest {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                KeymintApplication.class.getName()));
+                Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("SPRING_") || name.startsWith("KEYMINT_"));

@@ -7,7 +7,7 @@ import dev.keymint.server.testsupport.TokenClient;
 import dev.keymint.server.testsupport.TokenClient.Response;
 import java.net.URI;
 import java.net.http.HttpRequest;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,16 +23,12 @@ class ConsoleTest {
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
+    @AutoClose
     private static KeymintServer server;
 
     @BeforeAll
     static void start() {
         server = KeymintServer.onFreshDatabase().start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     private static Response get(String path) {

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrganization;
 import dev.keymint.server.testsupport.AdminClient;
+import dev.keymint.server.testsupport.DatabaseOutage;
 import dev.keymint.server.testsupport.KeymintServer;
-import dev.keymint.server.testsupport.TestPostgres;
 import dev.keymint.server.testsupport.TokenClient;
 import dev.keymint.server.testsupport.TokenClient.Response;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Predicate;
@@ -42,19 +39,15 @@ class DatabaseOutageFailFastTest {
                 .property("keymint.keys.last-used-flush-interval", "1h")
                 .property("keymint.signing.refresh-interval", "1h")
                 .property("keymint.signing.rotation-check-interval", "1h");
-        String database = builder.jdbcUrl().replaceAll("^.*/([^/?]+)(\\?.*)?$", "$1");
         try (KeymintServer server = builder.start();
-             Connection admin = DriverManager.getConnection(TestPostgres.adminUrl(), TestPostgres.user(), TestPostgres.password());
-             Statement sql = admin.createStatement()) {
+             DatabaseOutage outage = new DatabaseOutage(builder.jdbcUrl())) {
             BootstrappedOrganization key = server.bootstrap("outage-co", "*:*");
             TokenClient client = new TokenClient(server.tokenEndpoint());
             AdminClient adminApi = AdminClient.withToken(server, token(client, key).accessToken());
             assertThat(readiness(server).status()).isEqualTo(200);
 
             try {
-                sql.execute("alter database " + database + " allow_connections false");
-                sql.execute("select pg_terminate_backend(pid) from pg_stat_activity"
-                        + " where datname = '" + database + "' and pid <> pg_backend_pid()");
+                outage.begin();
 
                 assertThat(await(() -> readiness(server), response -> response.status() == 503).status())
                         .as("readiness once the instance knows").isEqualTo(503);
@@ -77,7 +70,7 @@ class DatabaseOutageFailFastTest {
                 assertThat(adminRefused.header("Retry-After")).isEqualTo("1");
                 assertThat(poolTimeouts(server)).isEqualTo(timeoutsBefore);
             } finally {
-                sql.execute("alter database " + database + " allow_connections true");
+                outage.end();
             }
 
             assertThat(await(() -> readiness(server), response -> response.status() == 200).status())

@@ -2,7 +2,7 @@ package dev.keymint.server.database;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.keymint.server.KeymintApplication;
+import dev.keymint.server.cli.Main;
 import dev.keymint.server.testsupport.AdminClient;
 import dev.keymint.server.testsupport.TokenClient;
 import dev.keymint.server.testsupport.TokenClient.Response;
@@ -100,7 +100,7 @@ class EmbeddedDatabaseEndToEndTest {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"),
-                KeymintApplication.class.getName()));
+                Main.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().keySet().removeIf(name -> name.startsWith("SPRING_") || name.startsWith("KEYMINT_"));

@@ -25,8 +25,7 @@ class KeyLimitsAcrossInstancesTest {
     static void start() {
         KeymintServer.Builder builder = KeymintServer.onFreshDatabase().property("keymint.limits.sync-interval", SYNC);
         first = builder.start();
-        second = KeymintServer.onDatabase(builder.jdbcUrl()).masterKey(builder.masterKey())
-                .property("keymint.limits.sync-interval", SYNC).start();
+        second = builder.start();
     }
 
     @AfterAll

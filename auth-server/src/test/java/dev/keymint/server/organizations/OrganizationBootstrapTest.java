@@ -6,7 +6,7 @@ import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrg
 import dev.keymint.server.testsupport.AdminClient;
 import dev.keymint.server.testsupport.KeymintServer;
 import dev.keymint.server.testsupport.TokenClient.Response;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -14,16 +14,12 @@ import tools.jackson.databind.JsonNode;
 /** An organization's first key is created as every key is: audited, whoever created it. */
 class OrganizationBootstrapTest {
 
+    @AutoClose
     private static KeymintServer server;
 
     @BeforeAll
     static void start() {
         server = KeymintServer.onFreshDatabase().start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

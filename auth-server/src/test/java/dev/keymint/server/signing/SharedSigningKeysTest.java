@@ -43,8 +43,7 @@ class SharedSigningKeysTest {
     @Test
     void twoServersOnOneDatabaseIssueTokensThatVerifyAgainstEitherJwks() {
         KeymintServer.Builder builder = KeymintServer.onFreshDatabase();
-        try (KeymintServer a = builder.start(); KeymintServer b = KeymintServer.onDatabase(builder.jdbcUrl())
-                .masterKey(builder.masterKey()).start()) {
+        try (KeymintServer a = builder.start(); KeymintServer b = builder.start()) {
             BootstrappedOrganization acme = a.bootstrap("acme", "read:*");
 
             String jwksA = TokenClient.get(a.baseUrl() + "/oauth/jwks").body();
@@ -74,7 +73,7 @@ class SharedSigningKeysTest {
         var pool = java.util.concurrent.Executors.newFixedThreadPool(2);
         try {
             var a = pool.submit(builder::start);
-            var b = pool.submit(() -> KeymintServer.onDatabase(builder.jdbcUrl()).masterKey(builder.masterKey()).start());
+            var b = pool.submit(builder::start);
             try (KeymintServer first = a.get(); KeymintServer second = b.get()) {
                 assertThat(first.row("select count(*) as n from signing_keys").get("n")).isEqualTo(1L);
                 assertThat(TokenClient.get(first.baseUrl() + "/oauth/jwks").body())

@@ -120,8 +120,7 @@ class SigningKeyRotationTest {
     @Test
     void twoInstancesRotatingAtTheSameMomentPublishOneNewKey() throws Exception {
         KeymintServer.Builder builder = KeymintServer.onFreshDatabase();
-        try (KeymintServer a = builder.start(); KeymintServer b = KeymintServer.onDatabase(builder.jdbcUrl())
-                .masterKey(builder.masterKey()).start()) {
+        try (KeymintServer a = builder.start(); KeymintServer b = builder.start()) {
             CountDownLatch go = new CountDownLatch(1);
             var pool = Executors.newFixedThreadPool(4);
             try {

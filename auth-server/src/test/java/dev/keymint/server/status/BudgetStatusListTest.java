@@ -33,8 +33,7 @@ class BudgetStatusListTest {
         SettableClock clock = new SettableClock();
         KeymintServer.Builder builder = KeymintServer.onFreshDatabase().clock(clock).property("keymint.issuer", ISSUER);
         try (KeymintServer first = builder.start();
-             KeymintServer second = KeymintServer.onDatabase(builder.jdbcUrl()).masterKey(builder.masterKey())
-                     .clock(clock).property("keymint.issuer", ISSUER).start()) {
+             KeymintServer second = builder.start()) {
             AdminClient admin = AdminClient.of(first, first.bootstrap("acme", "*:*"));
             JsonNode key = admin.post("/keys", "{\"name\": \"budgeted\", \"scopes\": [\"read:x/**\"],"
                     + " \"request_budget\": {\"limit\": 10, \"period\": \"day\"}}").json();

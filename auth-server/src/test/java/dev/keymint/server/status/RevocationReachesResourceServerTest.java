@@ -53,8 +53,7 @@ class RevocationReachesResourceServerTest {
         KeymintServer.Builder builder = KeymintServer.onFreshDatabase().property("keymint.status.ttl", TTL.toSeconds() + "s")
                 .property("keymint.issuer", issuer.url());
         first = builder.start();
-        second = KeymintServer.onDatabase(builder.jdbcUrl()).masterKey(builder.masterKey())
-                .property("keymint.status.ttl", TTL.toSeconds() + "s").property("keymint.issuer", issuer.url()).start();
+        second = builder.start();
         issuer.addBackend(first.baseUrl());
         issuer.addBackend(second.baseUrl());
         adminOnFirst = AdminClient.of(first, first.bootstrap("acme", "*:*"));

@@ -2,13 +2,10 @@ package dev.keymint.server.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keymint.server.testsupport.DatabaseOutage;
 import dev.keymint.server.testsupport.KeymintServer;
-import dev.keymint.server.testsupport.TestPostgres;
 import dev.keymint.server.testsupport.TokenClient;
 import dev.keymint.server.testsupport.TokenClient.Response;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -22,19 +19,15 @@ class StatusListOutageTest {
     @Test
     void listWhenDatabaseRefusesConnectionsThen503AndRecoversAfterwards() throws Exception {
         KeymintServer.Builder builder = KeymintServer.onFreshDatabase();
-        String database = builder.jdbcUrl().replaceAll("^.*/([^/?]+)(\\?.*)?$", "$1");
         try (KeymintServer server = builder.start();
-             Connection admin = DriverManager.getConnection(TestPostgres.adminUrl(), TestPostgres.user(), TestPostgres.password());
-             Statement sql = admin.createStatement()) {
+             DatabaseOutage outage = new DatabaseOutage(builder.jdbcUrl())) {
             server.bootstrap("outage-co", "*:*");
             String url = server.baseUrl() + "/oauth/status/1";
             assertThat(TokenClient.get(url).status()).isEqualTo(200);
 
             Response during;
             try {
-                sql.execute("alter database " + database + " allow_connections false");
-                sql.execute("select pg_terminate_backend(pid) from pg_stat_activity"
-                        + " where datname = '" + database + "' and pid <> pg_backend_pid()");
+                outage.begin();
                 Instant leaseOver = Instant.now().plusSeconds(10);
                 during = TokenClient.get(url);
                 while (during.status() == 200 && Instant.now().isBefore(leaseOver)) {
@@ -42,7 +35,7 @@ class StatusListOutageTest {
                     during = TokenClient.get(url);
                 }
             } finally {
-                sql.execute("alter database " + database + " allow_connections true");
+                outage.end();
             }
 
             assertThat(during.status()).isEqualTo(503);

@@ -11,7 +11,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -29,7 +29,9 @@ class StatusListTest {
     /** One issuer for both instances, as in production behind a load balancer. */
     private static final String ISSUER = "https://keymint.test";
 
+    @AutoClose
     private static KeymintServer first;
+    @AutoClose
     private static KeymintServer second;
     private static AdminClient admin;
 
@@ -38,15 +40,8 @@ class StatusListTest {
         KeymintServer.Builder builder = KeymintServer.onFreshDatabase().property("keymint.status.ttl", "2s")
                 .property("keymint.issuer", ISSUER);
         first = builder.start();
-        second = KeymintServer.onDatabase(builder.jdbcUrl()).masterKey(builder.masterKey())
-                .property("keymint.status.ttl", "2s").property("keymint.issuer", ISSUER).start();
+        second = builder.start();
         admin = AdminClient.of(first, first.bootstrap("acme", "*:*"));
-    }
-
-    @AfterAll
-    static void stop() {
-        second.close();
-        first.close();
     }
 
     @Test

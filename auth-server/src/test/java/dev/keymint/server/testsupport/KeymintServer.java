@@ -125,6 +125,10 @@ public final class KeymintServer implements AutoCloseable {
             return masterKey;
         }
 
+        /**
+         * Starts an instance. Call it again for another instance on the same database, with the same
+         * master key, properties and clock: what several production instances share.
+         */
         public KeymintServer start() {
             List<String> all = new ArrayList<>(List.of(
                     "server.port=0",
@@ -154,6 +158,11 @@ public final class KeymintServer implements AutoCloseable {
 
     private static String name(String property) {
         return property.substring(0, property.indexOf('='));
+    }
+
+    /** Convenience for tests that check a refused request wrote nothing. */
+    public long count(String table) {
+        return jdbc().sql("select count(*) from " + table).query(Long.class).single();
     }
 
     /** Convenience for tests that read one row as a map. */

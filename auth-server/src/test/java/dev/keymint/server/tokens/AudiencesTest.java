@@ -13,7 +13,7 @@ import dev.keymint.server.testsupport.TokenClient.Response;
 import java.net.URI;
 import java.util.Base64;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +27,7 @@ class AudiencesTest {
     private static final String REPORTS = "https://reports.example.com";
     private static final String ELSEWHERE = "https://elsewhere.example.com";
 
+    @AutoClose
     private static KeymintServer server;
     private static TokenClient tokens;
     private static AdminClient admin;
@@ -36,11 +37,6 @@ class AudiencesTest {
         server = KeymintServer.onFreshDatabase().start();
         tokens = new TokenClient(server.tokenEndpoint());
         admin = AdminClient.of(server, server.bootstrap("acme", "*:*"));
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

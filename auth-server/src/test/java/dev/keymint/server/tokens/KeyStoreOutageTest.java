@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.keymint.server.keys.cache.ApiKeyCache;
 import dev.keymint.server.keys.cache.KeyCacheProperties;
 import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrganization;
+import dev.keymint.server.testsupport.DatabaseOutage;
 import dev.keymint.server.testsupport.KeymintServer;
-import dev.keymint.server.testsupport.TestPostgres;
 import dev.keymint.server.testsupport.TokenClient;
 import dev.keymint.server.testsupport.TokenClient.Response;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -28,10 +25,8 @@ class KeyStoreOutageTest {
     @Test
     void tokenWhenDatabaseRefusesConnectionsThenTemporarilyUnavailableAndRecoversAfterwards() throws Exception {
         KeymintServer.Builder builder = KeymintServer.onFreshDatabase();
-        String database = builder.jdbcUrl().replaceAll("^.*/([^/?]+)(\\?.*)?$", "$1");
         try (KeymintServer server = builder.start();
-             Connection admin = DriverManager.getConnection(TestPostgres.adminUrl(), TestPostgres.user(), TestPostgres.password());
-             Statement sql = admin.createStatement()) {
+             DatabaseOutage outage = new DatabaseOutage(builder.jdbcUrl())) {
             BootstrappedOrganization key = server.bootstrap("outage-co", "*:*");
             TokenClient client = new TokenClient(server.tokenEndpoint());
             assertThat(token(client, key).status()).isEqualTo(200);
@@ -45,9 +40,7 @@ class KeyStoreOutageTest {
 
             try {
                 // The database goes away for the server: no new connections, the pooled ones cut.
-                sql.execute("alter database " + database + " allow_connections false");
-                sql.execute("select pg_terminate_backend(pid) from pg_stat_activity"
-                        + " where datname = '" + database + "' and pid <> pg_backend_pid()");
+                outage.begin();
 
                 // Memory may answer until the listener notices, at the latest when its lease ends.
                 Instant leaseOver = Instant.now().plus(server.bean(KeyCacheProperties.class).lease()).plusSeconds(1);
@@ -62,7 +55,7 @@ class KeyStoreOutageTest {
                 assertThat(refused.header("Retry-After")).isEqualTo("1");
                 assertThat(refused.field("access_token")).isNull();
             } finally {
-                sql.execute("alter database " + database + " allow_connections true");
+                outage.end();
             }
 
             Instant deadline = Instant.now().plus(Duration.ofSeconds(30));

@@ -22,7 +22,7 @@ class BudgetAcrossInstancesTest {
     void aBudgetSpentThroughOneInstanceRefusesTokensOnTheOtherWhenTheReportIsAnswered() {
         KeymintServer.Builder builder = KeymintServer.onFreshDatabase();
         try (KeymintServer first = builder.start();
-             KeymintServer second = KeymintServer.onDatabase(builder.jdbcUrl()).masterKey(builder.masterKey()).start()) {
+             KeymintServer second = builder.start()) {
             AdminClient admin = AdminClient.of(first, first.bootstrap("acme", "*:*"));
             JsonNode key = admin.post("/keys", "{\"name\": \"shared budget\", \"scopes\": [\"read:x/**\"],"
                     + " \"request_budget\": {\"limit\": 1000, \"period\": \"month\"}}").json();

@@ -9,7 +9,7 @@ import dev.keymint.server.testsupport.TokenClient.Response;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -20,16 +20,12 @@ import org.junit.jupiter.api.Test;
  */
 class RoutingTest {
 
+    @AutoClose
     private static KeymintServer server;
 
     @BeforeAll
     static void start() {
         server = KeymintServer.onFreshDatabase().start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
     }
 
     @Test

@@ -30,7 +30,7 @@ class KeyRerollAcrossInstancesTest {
     static void start() {
         KeymintServer.Builder builder = KeymintServer.onFreshDatabase().clock(clock);
         first = builder.start();
-        second = KeymintServer.onDatabase(builder.jdbcUrl()).masterKey(builder.masterKey()).clock(clock).start();
+        second = builder.start();
         BootstrappedOrganization owner = first.bootstrap("reroll-co", "*:*");
         admin = AdminClient.of(first, owner);
     }

@@ -1,0 +1,75 @@
+# Shared helpers of the bench scripts; source it after setting PG_OPTS, DB, JAR, WORK and SERVER_PID="".
+# One home for how a bench run gets a database, a key and a server, so the scripts measure alike.
+# shellcheck shell=bash disable=SC2086
+
+# stop_server: TERM the server in $SERVER_PID, KILL it after 20 s, and forget it.
+stop_server() {
+    if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 1 100); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.2; done
+        kill -KILL "$SERVER_PID" 2>/dev/null || true
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=""
+}
+
+# fresh_db: (re)create $DB and point the bootstrap CLI and the server at it.
+fresh_db() {
+    psql $PG_OPTS -qXc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1
+    psql $PG_OPTS -qXc "CREATE DATABASE $DB" >/dev/null
+    export SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$DB" SPRING_DATASOURCE_USERNAME=postgres
+}
+
+drop_db() {
+    psql $PG_OPTS -qXc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
+}
+
+# bootstrap_key JSON: organization acme with a *:* key (CLI output in JSON, its log next to it);
+# exports BENCH_CLIENT_ID and BENCH_API_KEY, which bench/token.lua reads.
+bootstrap_key() {
+    local json=$1 log=${1%.json}.log
+    java -jar "$JAR" bootstrap --org acme --scope '*:*' --json >"$json" 2>"$log" || { cat "$log" >&2; exit 1; }
+    export BENCH_CLIENT_ID BENCH_API_KEY
+    BENCH_CLIENT_ID=$(jq -r .client_id "$json")
+    BENCH_API_KEY=$(jq -r .api_key "$json")
+}
+
+# wait_for_token URL LOG SECONDS CURL_AUTH...: poll URL every 50 ms until the server in $SERVER_PID
+# gives a token; if it dies or the time runs out, show the tail of its LOG and exit.
+wait_for_token() {
+    local url=$1 log=$2 seconds=$3 code=000 deadline
+    shift 3
+    deadline=$(($(date +%s) + seconds))
+    while (($(date +%s) < deadline)); do
+        kill -0 "$SERVER_PID" 2>/dev/null || { tail -50 "$log" >&2; exit 1; }
+        code=$(curl -s -o /dev/null -w '%{http_code}' -m 2 "$@" -d grant_type=client_credentials "$url" || true)
+        [[ "$code" == 200 ]] && return 0
+        sleep 0.05
+    done
+    echo "no token within $seconds s" >&2
+    tail -50 "$log" >&2
+    exit 1
+}
+
+# cleanup, the scripts' EXIT trap: stop the server, drop $DB, remove $WORK (BENCH_KEEP=1 keeps it),
+# and leave with the script's own exit status.
+cleanup() {
+    local rc=$?
+    stop_server
+    [[ -z "$DB" ]] || drop_db
+    if [[ -z "${BENCH_KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK" >&2; fi
+    exit $rc
+}
+
+# need TOOL[:PACKAGE]...: apt-get install the packages of the tools not on PATH (apt-get update only
+# when the first try fails), logging to $WORK/apt.log. The caller defines log.
+need() {
+    local missing=() tool
+    for tool in "$@"; do command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}"); done
+    ((${#missing[@]})) || return 0
+    log "installing ${missing[*]}"
+    if ! apt-get install -y "${missing[@]}" >"$WORK/apt.log" 2>&1; then
+        apt-get update >>"$WORK/apt.log" 2>&1
+        apt-get install -y "${missing[@]}" >>"$WORK/apt.log" 2>&1 || { cat "$WORK/apt.log" >&2; exit 1; }
+    fi
+}
