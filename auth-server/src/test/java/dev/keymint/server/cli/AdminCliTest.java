@@ -318,8 +318,11 @@ class AdminCliTest {
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("KEYMINT_ADMIN_KEY is not set");
 
-        CliRun typo = CliRun.run(environment(owner.apiKey().substring(0, owner.apiKey().length() - 1) + "x"), Terminal.NONE,
-                "keys", "list");
+        String key = owner.apiKey();
+        char last = key.charAt(key.length() - 1);
+        // A different last character (an "x" when the key already ends in one would be the key itself).
+        String typoKey = key.substring(0, key.length() - 1) + (last == 'x' ? 'y' : 'x');
+        CliRun typo = CliRun.run(environment(typoKey), Terminal.NONE, "keys", "list");
         assertThat(typo.exitCode()).isEqualTo(2);
         assertThat(typo.err()).contains("KEYMINT_ADMIN_KEY is not a Keymint API key");
 
