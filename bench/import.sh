@@ -26,17 +26,8 @@ SERVER_PID=""
 # shellcheck source=bench/lib.sh
 source "$BENCH_DIR/lib.sh"
 
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-if [[ "${1:-}" != "--no-build" ]]; then
-    (cd "$REPO" && ./mvnw -B -q package -DskipTests)
-fi
-fresh_db
-export PORT
-export KEYMINT_MASTER_KEY=${KEYMINT_MASTER_KEY:-$(head -c 32 /dev/urandom | base64)}
 export MANAGEMENT_SERVER_PORT=$((PORT + 1))
-bootstrap_key "$WORK/bootstrap.json"
+single_server_setup "$@"
 # shellcheck disable=SC2086
 java $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 >"$WORK/server.log" 2>&1 &
 SERVER_PID=$!

@@ -73,3 +73,18 @@ need() {
         apt-get install -y "${missing[@]}" >>"$WORK/apt.log" 2>&1 || { cat "$WORK/apt.log" >&2; exit 1; }
     fi
 }
+
+# single_server_setup [--no-build]: the opening of a one-server script (import.sh, ingest.sh): traps,
+# the build unless --no-build, a fresh $DB, $PORT and a master key for the server, the bootstrap key
+# in $WORK/bootstrap.json.
+single_server_setup() {
+    trap cleanup EXIT
+    trap 'exit 130' INT TERM
+    if [[ "${1:-}" != "--no-build" ]]; then
+        (cd "$REPO" && ./mvnw -B -q package -DskipTests)
+    fi
+    fresh_db
+    export PORT
+    export KEYMINT_MASTER_KEY=${KEYMINT_MASTER_KEY:-$(head -c 32 /dev/urandom | base64)}
+    bootstrap_key "$WORK/bootstrap.json"
+}
