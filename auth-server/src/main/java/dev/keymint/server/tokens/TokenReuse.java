@@ -40,10 +40,10 @@ import java.util.List;
 final class TokenReuse implements AccessTokenSource {
 
     /**
-     * Entries live one window. The server answers a few thousand token requests a second per core at
-     * most, so a window of seconds sees at most some ten thousand distinct requests; each entry holds
-     * a token (about a kilobyte) and a reference to a key row, so the bound is some 20 MB of heap.
-     * Beyond it, requests that repeat least are dropped first: they simply get new tokens.
+     * Entries live one window and only a signature makes one, about a thousand a second per core (RS256),
+     * so a window of a few seconds needs at most some ten thousand. Each holds a token (about a
+     * kilobyte) and a key row, so the bound is some 20 MB of heap. A longer window over many keys
+     * reaches it; then the requests that repeat least are dropped first: they simply get new tokens.
      */
     private static final int MAX_ENTRIES = 10_000;
 
