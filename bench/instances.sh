@@ -171,13 +171,28 @@ token_row() {
              p50_ms: (map(.p50_us) | max / 1000), p99_ms: (map(.p99_us) | max / 1000)}' "$WORK/tokens-$1"-*.json
 }
 
+# issued: tokens issued so far by every running instance (keymint_tokens_issued_total on their management ports).
+issued() {
+    local i sum=0
+    for ((i = 0; i < ${#PIDS[@]}; i++)); do
+        sum=$((sum + $(curl -s "http://127.0.0.1:$((PORT + 50 + i))/actuator/prometheus" \
+            | awk '$1 == "keymint_tokens_issued_total" {printf "%d", $2}')))
+    done
+    echo "$sum"
+}
+
 # under_load NAME MODE COUNT THREADS: token traffic on every instance while bench/AdminWrites.java runs;
-# the admin calls start 5 s into the traffic window.
+# the admin calls start 5 s into the traffic window. The tokens issued while they ran, per second, go
+# into the admin call's JSON line as tps_during.
 under_load() {
-    local name=$1 traffic
+    local name=$1 traffic i0 i1 t0 t1
     tokens "$LOAD" "$name" & traffic=$!
     sleep 5
-    admin "${#PIDS[@]}" "${@:2}" >"$WORK/admin-$name.json"
+    i0=$(issued); t0=$(date +%s%N)
+    admin "${#PIDS[@]}" "${@:2}" >"$WORK/admin-$name.out"
+    i1=$(issued); t1=$(date +%s%N)
+    jq -c --argjson tps "$(awk -v n="$((i1 - i0))" -v a="$t0" -v b="$t1" 'BEGIN{print n / ((b - a) / 1e9)}')" \
+        '. + {tps_during: $tps}' "$WORK/admin-$name.out" >"$WORK/admin-$name.json"
     wait "$traffic"
 }
 
@@ -252,20 +267,21 @@ TOKENS_CHANGES=$(token_row changes)
     echo
     echo "Token traffic: one \`wrk -t1 -c$CONC\` per instance (concurrency $((CONC * 4)) in all), ${LOAD} s per window after ${WARMUP} s of warm-up; tokens/s summed over the 4, p50/p99 the worst instance's. Key creations: $CREATES from $ADMIN_THREADS threads, round-robin over the instances, starting 5 s into the window."
     echo
-    echo "| window | tokens/s | token errors | token p50 ms | token p99 ms | admin calls | admin calls/s | admin p50 ms | admin p99 ms | admin max ms | admin non-2xx | admin calls took s |"
-    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    echo "| window | tokens/s (window) | tokens/s while the admin calls ran | token errors | token p50 ms | token p99 ms | admin calls | admin calls/s | admin p50 ms | admin p99 ms | admin max ms | admin non-2xx | admin calls took s |"
+    echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     row() {
         jq -rn --argjson t "${2:-null}" --argjson a "${3:-null}" --arg name "$1" '
             def f(x; d): if x == null then "–" else x * pow(10; d) | round / pow(10; d) | tostring end;
-            "| \($name) | \(f($t.tps; 0)) | \($t.errors // "–") | \(f($t.p50_ms; 1)) | \(f($t.p99_ms; 1)) | \($a.calls // "–") | \(f($a.per_s; 1)) | \(f($a.p50_ms; 1)) | \(f($a.p99_ms; 1)) | \(f($a.max_ms; 1)) | \($a.non_2xx // "–") | \(f($a.seconds; 1)) |"'
+            "| \($name) | \(f($t.tps; 0)) | \(f($a.tps_during; 0)) | \($t.errors // "–") | \(f($t.p50_ms; 1)) | \(f($t.p99_ms; 1)) | \($a.calls // "–") | \(f($a.per_s; 1)) | \(f($a.p50_ms; 1)) | \(f($a.p99_ms; 1)) | \(f($a.max_ms; 1)) | \($a.non_2xx // "–") | \(f($a.seconds; 1)) |"'
     }
     row "tokens alone" "$TOKENS_ALONE"
     row "key creations alone" "" "$(cat "$WORK/admin-creates-alone.json")"
     row "tokens + key creations" "$TOKENS_CREATES" "$(cat "$WORK/admin-creates.json")"
     row "tokens + disable/enable (barrier)" "$TOKENS_CHANGES" "$(cat "$WORK/admin-changes.json")"
     echo
-    echo "Tokens under admin writes ÷ tokens alone: $(jq -rn --argjson a "$TOKENS_ALONE" --argjson b "$TOKENS_CREATES" --argjson c "$TOKENS_CHANGES" \
-        '"\($b.tps / $a.tps * 100 | round / 100) with key creations, \($c.tps / $a.tps * 100 | round / 100) with disable/enable"') (the admin calls run for part of the window only)."
+    echo "Tokens/s while the admin calls ran (keymint_tokens_issued_total of the 4 instances) ÷ tokens/s alone: $(jq -rn --argjson a "$TOKENS_ALONE" \
+        --slurpfile b "$WORK/admin-creates.json" --slurpfile c "$WORK/admin-changes.json" \
+        '"\($b[0].tps_during / $a.tps * 100 | round / 100) with key creations, \($c[0].tps_during / $a.tps * 100 | round / 100) with disable/enable"'). Token p50/p99 are over the whole window, admin calls or not."
 } >"$BENCH_DIR/INSTANCES-RESULTS.md"
 log "wrote bench/INSTANCES-RESULTS.md"
 cat "$BENCH_DIR/INSTANCES-RESULTS.md"
