@@ -10,6 +10,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -22,7 +23,10 @@ import java.util.regex.Pattern;
  * second, latency percentiles, non-200 answers, and whether the usage API's total equals what
  * was sent (nothing lost, nothing doubled).
  *
- * <p>Arguments: baseUrl clientId apiKey keys threads seconds
+ * <p>Arguments: baseUrl clientId apiKey keys threads seconds [reportsPerSecond]. Without a rate (or 0)
+ * every thread posts as fast as it is answered: the most the server books. With one, the threads
+ * together post steadily at that rate at most, as resource servers reporting on a timer do
+ * (bench/scale.sh's side load next to token traffic).
  */
 public class IngestBench {
 
@@ -35,6 +39,8 @@ public class IngestBench {
         int keys = Integer.parseInt(args[3]);
         int threads = Integer.parseInt(args[4]);
         int seconds = Integer.parseInt(args[5]);
+        double rate = args.length > 6 ? Double.parseDouble(args[6]) : 0;
+        long intervalNanos = rate > 0 ? (long) (threads * 1e9 / rate) : 0;
         String token = token(base, clientId, apiKey);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < keys; i++) {
@@ -44,11 +50,11 @@ public class IngestBench {
         }
         // Warm-up: 5 s, not counted in the figures but in the totals check.
         AtomicLong sentAllowed = new AtomicLong();
-        run(base, token, ids, threads, 5, sentAllowed, new long[0][]);
+        run(base, token, ids, threads, 5, intervalNanos, sentAllowed, new long[0][]);
         long[][] latencies = new long[threads][];
         AtomicLong reports = new AtomicLong();
         long start = System.nanoTime();
-        long represented = run(base, token, ids, threads, seconds, sentAllowed, latencies);
+        long represented = run(base, token, ids, threads, seconds, intervalNanos, sentAllowed, latencies);
         double elapsed = (System.nanoTime() - start) / 1e9;
         long[] all = Arrays.stream(latencies).flatMapToLong(Arrays::stream).sorted().toArray();
         long errors = ERRORS.get();
@@ -69,8 +75,12 @@ public class IngestBench {
 
     private static final AtomicLong ERRORS = new AtomicLong();
 
-    /** Posts reports from {@code threads} threads for {@code seconds}; returns requests represented. */
-    private static long run(String base, String token, List<String> ids, int threads, int seconds,
+    /**
+     * Posts reports from {@code threads} threads for {@code seconds}, each thread one every
+     * {@code intervalNanos} at most, staggered so that together they keep a steady pace (0: back to back);
+     * returns requests represented.
+     */
+    private static long run(String base, String token, List<String> ids, int threads, int seconds, long intervalNanos,
                             AtomicLong sentAllowed, long[][] latencies) throws InterruptedException {
         AtomicLong represented = new AtomicLong();
         long end = System.nanoTime() + seconds * 1_000_000_000L;
@@ -81,7 +91,16 @@ public class IngestBench {
                 long[] mine = new long[1 << 16];
                 int n = 0;
                 java.util.Random random = new java.util.Random(index);
+                long next = System.nanoTime() + intervalNanos * index / threads;
                 while (System.nanoTime() < end) {
+                    if (intervalNanos > 0) {
+                        LockSupport.parkNanos(next - System.nanoTime());
+                        // A late thread does not catch up: the rate is a ceiling, not a debt.
+                        next = Math.max(next + intervalNanos, System.nanoTime());
+                        if (System.nanoTime() >= end) {
+                            break;
+                        }
+                    }
                     StringBuilder body = new StringBuilder("{\"batch_id\":\"").append(UUID.randomUUID()).append("\",\"keys\":[");
                     long allowed = 0;
                     long all = 0;

@@ -1,17 +1,30 @@
 #!/usr/bin/env bash
 # Token endpoint at scale: one command, bench/scale.sh [--no-build]. For each key count in SCALE_KEYS
-# (default "1 1000 100000 1000000"): a fresh database seeded with that many keys by COPY
-# (bench/scale-keys.py, seconds, not a million admin calls), one server, then token traffic spread
-# over SCALE_SPREAD (default 100,000) of the keys, or all when fewer, with Zipf-like popularity
-# (P(rank k) ~ 1/k^SCALE_ZIPF_S, default 1), at concurrency SCALE_CONCURRENCY (default 32).
+# (default "1 10000 100000 1000000"): a fresh database seeded with that many keys by COPY
+# (bench/scale-keys.py, seconds, not a million admin calls) and SCALE_STATUS_REVOKED_PERCENT (default
+# 1) % as many revoked ones besides, so the status list is what it is at that size; one server, then
+# token traffic spread over SCALE_SPREAD (default 100,000) of the keys, or all when fewer, with
+# Zipf-like popularity (P(rank k) ~ 1/k^SCALE_ZIPF_S, default 1), at concurrency SCALE_CONCURRENCY
+# (default 32).
 # Per key count: tokens/s and their ratio to the first row's and to the sign-only ceiling (measured
 # before the first and after the last count, as bench/run.sh does), errors, p50/p99, server and
-# PostgreSQL CPU per token, the key cache's hit ratio over the measured window, RSS, and launch →
-# first token. Writes bench/SCALE-RESULTS.md. Everything started is stopped and the database dropped
-# on exit; traffic goes only to 127.0.0.1.
+# PostgreSQL CPU per token, the key cache's hit ratio over the measured window, RSS, launch → first
+# token, and the status lists' rebuild at start. Then, at the largest count and on the same server, the same token traffic twice more,
+# each next to a side load (started before the warm-up), to show what it takes from the token path:
+#   - status lists: verifiers fetching every list (bench/status.lua, one connection, SCALE_STATUS_RATE
+#     GETs/s, default 20, half with If-None-Match) while an admin disables or enables one key
+#     SCALE_STATUS_CHANGES times a second (default 1), so the list is re-signed after each change;
+#   - usage ingest: bench/IngestBench.java posting reports of SCALE_INGEST_KEYS keys (default 100) at
+#     SCALE_INGEST_RATE reports/s (default 10) from 2 threads.
+# A plain row again after them; each side row: tokens/s ÷ the mean of the two plain rows, p99, and the
+# side load's own rate in the measured window (from the server's request metrics). SCALE_SIDE_LOADS=0
+# leaves them out. Writes bench/SCALE-RESULTS.md with a targets table. Everything started is stopped
+# and the database dropped on exit; traffic goes only to 127.0.0.1.
 #
 # Environment (all optional): SCALE_KEYS, SCALE_SPREAD, SCALE_ZIPF_S, SCALE_CONCURRENCY,
-# SCALE_DURATION (measured seconds per count, default 30), SCALE_WARMUP (default 30),
+# SCALE_DURATION (measured seconds per row, default 30), SCALE_WARMUP (default 30, side load running),
+# SCALE_SIDE_LOADS, SCALE_STATUS_RATE, SCALE_STATUS_CHANGES, SCALE_STATUS_REVOKED_PERCENT,
+# SCALE_INGEST_RATE, SCALE_INGEST_KEYS,
 # SCALE_ALGORITHM (default RS256), BENCH_PORT (default 18085; the management port is the next one),
 # BENCH_JAVA_OPTS (default as bench/run.sh but -Xmx192m: 100,000 keys in use take some 50 MB of
 # heap in the key cache), BENCH_PG, BENCH_JAR (with --no-build: another build's jar), BENCH_KEEP=1
@@ -21,13 +34,21 @@ set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$BENCH_DIR")
-COUNTS=${SCALE_KEYS:-"1 1000 100000 1000000"}
+COUNTS=${SCALE_KEYS:-"1 10000 100000 1000000"}
 SPREAD=${SCALE_SPREAD:-100000}
 ZIPF=${SCALE_ZIPF_S:-1}
 CONC=${SCALE_CONCURRENCY:-32}
 DURATION=${SCALE_DURATION:-30}
 WARMUP=${SCALE_WARMUP:-30}
 ALG=${SCALE_ALGORITHM:-RS256}
+SIDE_LOADS=${SCALE_SIDE_LOADS:-1}
+STATUS_RATE=${SCALE_STATUS_RATE:-20}
+STATUS_CHANGES=${SCALE_STATUS_CHANGES:-1}
+REVOKED_PERCENT=${SCALE_STATUS_REVOKED_PERCENT:-1}
+INGEST_RATE=${SCALE_INGEST_RATE:-10}
+INGEST_KEYS=${SCALE_INGEST_KEYS:-100}
+# Keys the admin disables and enables in turn during the status-list row: none of them is in the token traffic.
+CHANGE_POOL=20
 PORT=${BENCH_PORT:-18085}
 MANAGEMENT_PORT=$((PORT + 1))
 JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx192m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m"}
@@ -38,16 +59,18 @@ NIMBUS_JAR="$HOME/.m2/repository/com/nimbusds/nimbus-jose-jwt/$NIMBUS_VERSION/ni
 SIGN_CLASSPATH="$NIMBUS_JAR:$REPO/auth-server/target/classes"
 DB=keymint_bench_scale
 JAR=${BENCH_JAR:-"$REPO/auth-server/target/auth-server.jar"}
-URL="http://127.0.0.1:$PORT/oauth/token"
+BASE="http://127.0.0.1:$PORT"
+URL="$BASE/oauth/token"
 WORK=$(mktemp -d /tmp/keymint-scale.XXXXXX)
 CLK_TCK=$(getconf CLK_TCK)
 SERVER_PID=""
+SIDE_PIDS=()
 RUN_START=$(date +%s)
 
 log() { printf '[scale %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 # shellcheck source=bench/lib.sh
 source "$BENCH_DIR/lib.sh"
-trap cleanup EXIT
+trap 'stop_side_load; cleanup' EXIT
 trap 'exit 130' INT TERM
 
 need wrk jq psql:postgresql-client python3
@@ -65,9 +88,26 @@ postgres_ticks() {
     for p in $(pgrep -x postgres || true); do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
     echo "$sum"
 }
+# side_ticks: CPU ticks of the side load's clients and their children (wrk under timeout, curl under the changer).
+side_ticks() {
+    local sum=0 p
+    for p in "${SIDE_PIDS[@]}" $(for p in "${SIDE_PIDS[@]}"; do pgrep -P "$p" || true; done); do
+        sum=$((sum + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+    done
+    echo "$sum"
+}
 machine_ticks() { awk '/^cpu /{busy=$2+$3+$4+$7+$8+$9; print busy, busy+$5+$6}' /proc/stat; }
 status_kb() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status"; }
-metric() { curl -s "http://127.0.0.1:$MANAGEMENT_PORT/actuator/prometheus" | awk -v m="$1" '$1==m{print $2}'; }
+metrics() { curl -s "http://127.0.0.1:$MANAGEMENT_PORT/actuator/prometheus" >"$1"; }
+# metric FILE NAME: the value of one series in a metrics snapshot (0 when absent).
+metric() { awk -v m="$2" '$1==m{v=$2} END{print v + 0}' "$1"; }
+# requests FILE URI [STATUS]: requests the server has answered for this URI template (and status).
+requests() {
+    awk -v uri="uri=\"$2\"" -v status="status=\"${3:-}" '
+        /^http_server_requests_seconds_count[{]/ && index($0, uri) && index($0, status) {n += $NF} END {print n + 0}' "$1"
+}
+# signed: how often the server has re-signed a status list (its debug line, enabled at launch).
+signed() { grep -c 'Status list [0-9]* signed' "$SERVER_LOG" || true; }
 
 # sign_only: the in-process ceiling (bench/SignOnly.java with the server's signer, one thread per core), as bench/run.sh measures it.
 sign_only() {
@@ -76,66 +116,179 @@ sign_only() {
     java $JAVA_OPTS -cp "$SIGN_CLASSPATH" "$BENCH_DIR/SignOnly.java" "$ALG" 8 10 "$(nproc)" >>"$WORK/signonly.jsonl"
 }
 
-# run_count KEYS: seed, start, first token, warm up, measure -> one JSON line in $WORK/rows.jsonl
+# tokens SECONDS OUT [WRK-ARGS...]: the token traffic (Zipf over the keys in use) for SECONDS, wrk's JSON in OUT.
+tokens() {
+    local seconds=$1 out=$2
+    shift 2
+    BENCH_KEYS_FILE="$WORK/authorizations.txt" BENCH_ZIPF_S=$ZIPF BENCH_OUT="$out" timeout $((seconds + 30)) \
+        wrk -t1 -c"$CONC" -d"${seconds}s" "$@" -s "$BENCH_DIR/token.lua" "$URL" >/dev/null
+}
+
+# run_count KEYS: seed, start, first token, warm up, measure the plain row; at the largest count the
+# side-load rows on the same server.
 run_count() {
     local keys=$1 t0 t1
     fresh_db
     export KEYMINT_SIGNING_ALGORITHM=$ALG PORT
     bootstrap_key "$WORK/bootstrap.json"
-    local organization; organization=$(psql $PG_OPTS -d "$DB" -qAtXc "select id from organizations where slug = 'acme'")
+    ORGANIZATION=$(psql $PG_OPTS -d "$DB" -qAtXc "select id from organizations where slug = 'acme'")
     log "$keys keys: seeding"
     t0=$(date +%s%N)
-    python3 "$BENCH_DIR/scale-keys.py" "$keys" "$SPREAD" "$organization" "$WORK/keys.tsv" "$WORK/authorizations.txt"
+    python3 "$BENCH_DIR/scale-keys.py" "$keys" "$SPREAD" "$ORGANIZATION" "$WORK/keys.tsv" "$WORK/authorizations.txt"
+    # Besides them, as a deployment has: revoked keys (their entries make the status list what it is at that
+    # size) and the keys the status-list row disables and enables; none of them is in the token traffic.
     psql $PG_OPTS -d "$DB" -qX -v ON_ERROR_STOP=1 >/dev/null <<SQL
 \copy api_keys (id, organization_id, name, secret_hash, scopes) from '$WORK/keys.tsv'
+insert into api_keys (id, organization_id, name, secret_hash, scopes, status, revoked_at)
+select 'churn' || lpad(g::text, 11, '0'), $ORGANIZATION, 'churn', sha256(('churn' || g)::bytea), array['read:x/**'],
+       case when g < $CHANGE_POOL then 'active' else 'revoked' end, case when g >= $CHANGE_POOL then now() end
+  from generate_series(0, $((CHANGE_POOL + keys * REVOKED_PERCENT / 100 - 1))) g;
 vacuum analyze api_keys;
 SQL
     t1=$(date +%s%N)
-    local seed_ms=$(((t1 - t0) / 1000000)) first; first=$(head -1 "$WORK/authorizations.txt")
+    local first; first=$(head -1 "$WORK/authorizations.txt")
+    SEED_MS=$(((t1 - t0) / 1000000))
     rm -f "$WORK/keys.tsv"
 
     log "$keys keys: starting the server ($JAVA_OPTS)"
+    SERVER_LOG="$WORK/server-$keys.log"
     t0=$(date +%s%N)
     # shellcheck disable=SC2086
     java $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 --management.server.port="$MANAGEMENT_PORT" \
-        >"$WORK/server-$keys.log" 2>&1 &
+        --logging.level.dev.keymint.server.status.StatusListTokens=DEBUG >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
-    wait_for_token "$URL" "$WORK/server-$keys.log" 180 -H "Authorization: $first"
+    wait_for_token "$URL" "$SERVER_LOG" 180 -H "Authorization: $first"
     t1=$(date +%s%N)
-    local first_token_ms=$(((t1 - t0) / 1000000)) first_rss; first_rss=$(status_kb "$SERVER_PID" VmRSS)
-    log "$keys keys: first token ${first_token_ms} ms after launch; warming up ${WARMUP} s"
-    BENCH_KEYS_FILE="$WORK/authorizations.txt" BENCH_ZIPF_S=$ZIPF BENCH_OUT="$WORK/warmup.json" timeout $((WARMUP + 30)) \
-        wrk -t1 -c"$CONC" -d"${WARMUP}s" -s "$BENCH_DIR/token.lua" "$URL" >/dev/null
+    FIRST_TOKEN_MS=$(((t1 - t0) / 1000000)) FIRST_RSS=$(status_kb "$SERVER_PID" VmRSS)
+    log "$keys keys: first token ${FIRST_TOKEN_MS} ms after launch; warming up ${WARMUP} s"
+    tokens "$WARMUP" "$WORK/warmup.json"
+    measure "$keys" plain
+    if [[ "$SIDE_LOADS" == 1 && "$keys" == "${COUNTS##* }" ]]; then
+        status_list_row "$keys"
+        ingest_row "$keys"
+        # Plain traffic again, so the side rows are judged against the plain rows on either side of them.
+        measure "$keys" "plain, again"
+    fi
+    stop_server
+}
 
-    local s0 p0 m0 h0 x0 s1 p1 m1 h1 x1
-    h0=$(metric keymint_keys_cache_hits_total); x0=$(metric keymint_keys_cache_misses_total)
-    s0=$(proc_ticks "$SERVER_PID"); p0=$(postgres_ticks); m0=$(machine_ticks)
+# measure KEYS LOAD: DURATION s of token traffic -> one JSON line in $WORK/rows.jsonl, with what the
+# server answered the side load (status lists, admin key changes, usage reports) in the same window.
+measure() {
+    local keys=$1 load=$2 row=$1-$2 s0 p0 m0 g0 w0 c0 s1 p1 m1 g1 w1 c1
+    metrics "$WORK/metrics-0"; g0=$(signed); w0=$(date +%s%N)
+    s0=$(proc_ticks "$SERVER_PID"); p0=$(postgres_ticks); m0=$(machine_ticks); c0=$(side_ticks)
     local TIMEFORMAT='%U %S'
-    { time BENCH_KEYS_FILE="$WORK/authorizations.txt" BENCH_ZIPF_S=$ZIPF BENCH_OUT="$WORK/wrk-$keys.json" \
-        timeout $((DURATION + 30)) wrk -t1 -c"$CONC" -d"${DURATION}s" --timeout 10s -s "$BENCH_DIR/token.lua" "$URL" >/dev/null ; } \
-        2>"$WORK/wrk-$keys.time"
-    s1=$(proc_ticks "$SERVER_PID"); p1=$(postgres_ticks); m1=$(machine_ticks)
-    h1=$(metric keymint_keys_cache_hits_total); x1=$(metric keymint_keys_cache_misses_total)
-    jq -c --argjson keys "$keys" --argjson spread "$(wc -l <"$WORK/authorizations.txt")" --argjson seed "$seed_ms" \
-        --argjson first "$first_token_ms" --argjson first_rss "$first_rss" \
+    { time tokens "$DURATION" "$WORK/wrk-$row.json" --timeout 10s ; } 2>"$WORK/wrk-$row.time"
+    s1=$(proc_ticks "$SERVER_PID"); p1=$(postgres_ticks); m1=$(machine_ticks); c1=$(side_ticks)
+    w1=$(date +%s%N); metrics "$WORK/metrics-1"; g1=$(signed)
+    local name file counters=()
+    for name in hits:keymint_keys_cache_hits_total misses:keymint_keys_cache_misses_total; do
+        counters+=(--argjson "${name%%:*}" "$(awk -v a="$(metric "$WORK/metrics-0" "${name#*:}")" \
+            -v b="$(metric "$WORK/metrics-1" "${name#*:}")" 'BEGIN{print b - a}')")
+    done
+    for name in "lists:/oauth/status/{listId}:" "lists_full:/oauth/status/{listId}:200" \
+        "lists_304:/oauth/status/{listId}:304" "disables:/admin/v1/keys/{id}/disable:200" \
+        "enables:/admin/v1/keys/{id}/enable:200" "reports:/admin/v1/usage-reports:200" \
+        "reports_all:/admin/v1/usage-reports:"; do
+        file=${name#*:}
+        counters+=(--argjson "${name%%:*}" "$(($(requests "$WORK/metrics-1" "${file%:*}" "${file##*:}") \
+            - $(requests "$WORK/metrics-0" "${file%:*}" "${file##*:}")))")
+    done
+    jq -c --argjson keys "$keys" --arg load "$load" --argjson spread "$(wc -l <"$WORK/authorizations.txt")" \
+        --argjson seed "$SEED_MS" --argjson first "$FIRST_TOKEN_MS" --argjson first_rss "$FIRST_RSS" \
+        --argjson rebuild "$(grep -o -m1 'Status lists rebuilt from the database: .* in [0-9]* ms' "$SERVER_LOG" \
+            | grep -o '[0-9]* ms$' | cut -d' ' -f1 | grep . || echo null)" \
         --argjson st "$((s1 - s0))" --argjson pt "$((p1 - p0))" --argjson tck "$CLK_TCK" --arg m0 "$m0" --arg m1 "$m1" \
-        --arg wrk "$(tail -1 "$WORK/wrk-$keys.time")" --argjson ncpu "$(nproc)" \
-        --argjson hits "$(awk -v a="${h0:-0}" -v b="${h1:-0}" 'BEGIN{print b - a}')" \
-        --argjson misses "$(awk -v a="${x0:-0}" -v b="${x1:-0}" 'BEGIN{print b - a}')" \
+        --arg wrk "$(tail -1 "$WORK/wrk-$row.time")" --argjson ncpu "$(nproc)" --argjson signed "$((g1 - g0))" \
+        --argjson window "$(((w1 - w0) / 1000000))" --argjson ct "$((c1 - c0))" \
+        "${counters[@]}" \
         --argjson rss "$(status_kb "$SERVER_PID" VmRSS)" --argjson hwm "$(status_kb "$SERVER_PID" VmHWM)" '
         (.statuses["200"] // 0) as $ok | (.duration_us / 1e6) as $secs
         | ($m0 | split(" ") | map(tonumber)) as $a | ($m1 | split(" ") | map(tonumber)) as $b
-        | ($wrk | split(" ") | map(tonumber) | add) as $wrk_s
-        | {keys: $keys, spread: $spread, seed_s: ($seed / 1000), first_token_s: ($first / 1000), first_rss_mb: ($first_rss / 1024),
-           ok: $ok, tps: ($ok / $secs),
+        | ($wrk | split(" ") | map(tonumber) | add) as $wrk_s | ($window / 1000) as $side_secs
+        | {keys: $keys, load: $load, spread: $spread, seed_s: ($seed / 1000), first_token_s: ($first / 1000),
+           first_rss_mb: ($first_rss / 1024), rebuild_ms: $rebuild, ok: $ok, tps: ($ok / $secs),
            errors: ((.requests - $ok) + (.socket_errors | to_entries | map(.value) | add)),
            p50_ms: (.p50_us / 1000), p99_ms: (.p99_us / 1000),
            server_ms: (if $ok > 0 then $st / $tck * 1000 / $ok else null end),
            pg_ms: (if $ok > 0 then $pt / $tck * 1000 / $ok else null end),
            hit_ratio: (if ($hits + $misses) > 0 then $hits / ($hits + $misses) else null end),
-           foreign_pct: (100 * (($b[0] - $a[0]) / $tck - $st / $tck - $pt / $tck - $wrk_s) / ($secs * $ncpu)),
-           rss_mb: ($rss / 1024), hwm_mb: ($hwm / 1024)}' "$WORK/wrk-$keys.json" | tee -a "$WORK/rows.jsonl" >&2
-    stop_server
+           foreign_pct: (100 * (($b[0] - $a[0] - $ct) / $tck - $st / $tck - $pt / $tck - $wrk_s) / ($secs * $ncpu)),
+           side_client_pct: (100 * $ct / $tck / ($secs * $ncpu)),
+           rss_mb: ($rss / 1024), hwm_mb: ($hwm / 1024),
+           lists_per_s: ($lists / $side_secs), lists_full_per_s: ($lists_full / $side_secs),
+           lists_304_per_s: ($lists_304 / $side_secs), lists_failed: ($lists - $lists_full - $lists_304),
+           changes_per_s: (($disables + $enables) / $side_secs), signed_per_s: ($signed / $side_secs),
+           reports_per_s: ($reports / $side_secs), reports_failed: ($reports_all - $reports)}' \
+        "$WORK/wrk-$row.json" | tee -a "$WORK/rows.jsonl" >&2
+}
+
+# stop_side_load: end the side load's clients (each also stops on its own when its time is up); keeps $?.
+stop_side_load() {
+    local rc=$? pid
+    for pid in "${SIDE_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+    SIDE_PIDS=()
+    return $rc
+}
+
+# wait_for_side_load URI: until the server has answered the side load's first requests (at most 120 s).
+wait_for_side_load() {
+    for _ in $(seq 1 1200); do
+        metrics "$WORK/metrics-0"
+        (($(requests "$WORK/metrics-0" "$1") > 0)) && return 0
+        sleep 0.1
+    done
+    echo "the side load never reached $1" >&2
+    exit 1
+}
+
+# change_keys SECONDS TOKEN: for SECONDS, SCALE_STATUS_CHANGES times a second, the admin API disables
+# (first round) or enables (next round) the next of the CHANGE_POOL keys; status and time in $WORK/changes.txt.
+change_keys() {
+    local deadline=$(($(date +%s) + $1)) token=$2 pause n=0 action
+    pause=$(awk -v r="$STATUS_CHANGES" 'BEGIN{print 1 / r}')
+    while (($(date +%s) < deadline)); do
+        if ((n / CHANGE_POOL % 2 == 0)); then action=disable; else action=enable; fi
+        curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -m 10 -X POST -H "Authorization: Bearer $token" \
+            "$BASE/admin/v1/keys/$(printf 'churn%011d' $((n % CHANGE_POOL)))/$action" >>"$WORK/changes.txt" || true
+        n=$((n + 1))
+        sleep "$pause"
+    done
+}
+
+# status_list_row KEYS: the token traffic while verifiers fetch the lists and an admin changes keys.
+status_list_row() {
+    local keys=$1 side_seconds=$((WARMUP + DURATION + 10)) lists token
+    lists=$(curl -s "$BASE/oauth/status" | jq '.status_lists | length')
+    token=$(curl -s -u "$BENCH_CLIENT_ID:$BENCH_API_KEY" -d grant_type=client_credentials "$URL" | jq -r .access_token)
+    log "$keys keys, status lists: $lists list(s) fetched at $STATUS_RATE/s, $STATUS_CHANGES key change(s)/s; warming up ${WARMUP} s"
+    : >"$WORK/changes.txt"
+    BENCH_STATUS_LISTS=$lists BENCH_STATUS_DELAY_MS=$(awk -v r="$STATUS_RATE" 'BEGIN{print int(1000 / r)}') \
+        timeout $((side_seconds + 30)) wrk -t1 -c1 -d"${side_seconds}s" -s "$BENCH_DIR/status.lua" "$BASE" >/dev/null &
+    SIDE_PIDS+=($!)
+    change_keys "$side_seconds" "$token" &
+    SIDE_PIDS+=($!)
+    wait_for_side_load "/oauth/status/{listId}"
+    tokens "$WARMUP" "$WORK/warmup.json"
+    measure "$keys" "status lists"
+    stop_side_load
+}
+
+# ingest_row KEYS: the token traffic while resource servers report usage at a steady rate.
+ingest_row() {
+    local keys=$1
+    log "$keys keys, usage ingest: $INGEST_RATE reports/s of $INGEST_KEYS keys each; warming up ${WARMUP} s"
+    # Its own 5 s warm-up, then posting until the token traffic's measured window has passed.
+    java "$BENCH_DIR/IngestBench.java" "$BASE" "$BENCH_CLIENT_ID" "$BENCH_API_KEY" "$INGEST_KEYS" 2 \
+        $((WARMUP + DURATION + 2)) "$INGEST_RATE" >"$WORK/ingest.json" 2>"$WORK/ingest.log" &
+    SIDE_PIDS+=($!)
+    wait_for_side_load "/admin/v1/usage-reports"
+    tokens "$WARMUP" "$WORK/warmup.json"
+    measure "$keys" "usage ingest"
+    log "$keys keys, usage ingest: waiting for the reporter's totals check"
+    wait "${SIDE_PIDS[@]}" || true
+    SIDE_PIDS=()
 }
 
 : >"$WORK/rows.jsonl"; : >"$WORK/signonly.jsonl"
@@ -144,6 +297,13 @@ for keys in $COUNTS; do run_count "$keys"; done
 sign_only after
 
 CEILING=$(jq -s 'map(.tokens_per_s) | add / length' "$WORK/signonly.jsonl")
+# The side loads' own view: the admin changes' latency (the barrier included) and the reporter's answers.
+CHANGES=$( [[ -s "$WORK/changes.txt" ]] && sort -k2 -n "$WORK/changes.txt" | awk '
+    {t[NR] = $2 * 1000; if ($1 != 200) bad++} END {printf "admin change p50 %.0f ms, max %.0f ms, %d not 200", t[int((NR + 1) / 2)], t[NR], bad}')
+INGEST=$(jq -c . "$WORK/ingest.json" 2>/dev/null || echo null)
+# f(n; d): n rounded to d decimals, "–" when unknown.
+JQ_DEFS='def f(n; d): if n == null then "–" else (n * pow(10; d) | round / pow(10; d) | tostring) end;
+    def pass(ok): if ok then "PASS" else "FAIL" end;'
 {
     echo "# Keymint token endpoint at scale"
     echo
@@ -152,21 +312,63 @@ CEILING=$(jq -s 'map(.tokens_per_s) | add / length' "$WORK/signonly.jsonl")
     echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?'); whole run $(($(date +%s) - RUN_START)) s"
     echo "- Machine: $(nproc) CPUs ($(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)); wrk (1 thread), PostgreSQL $(psql $PG_OPTS -qXAtc 'show server_version') and the server on it"
     echo "- $(java -version 2>&1 | head -1); server JVM flags \`$JAVA_OPTS\`; $ALG, client_secret_basic, concurrency $CONC"
-    echo "- Per key count: fresh database, keys seeded by COPY; traffic over $SPREAD of them (all when fewer) spread evenly over the table, popularity P(rank k) ~ 1/k^$ZIPF; ${WARMUP} s warm-up, ${DURATION} s measured"
+    echo "- Per key count: fresh database, keys seeded by COPY, and $REVOKED_PERCENT % as many revoked besides; traffic over $SPREAD of them (all when fewer) spread evenly over the table, popularity P(rank k) ~ 1/k^$ZIPF; ${WARMUP} s warm-up, ${DURATION} s measured"
     echo "- Sign-only ceiling ($ALG, bench/SignOnly.java, $(nproc) threads): $(jq -s -r 'map(.tokens_per_s | floor | tostring) | join(" before, ") + " after"' "$WORK/signonly.jsonl") tokens/s"
     echo
-    echo "| keys | keys in use | tokens/s | ÷ first row | efficiency | errors | p50 ms | p99 ms | server CPU ms/token | PostgreSQL CPU ms/token | key cache hit ratio | RSS / peak MB | launch → first token s | seeding s | foreign CPU % |"
-    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
-    jq -s -r --argjson ceiling "$CEILING" '
-        def f(n; d): if n == null then "–" else (n * pow(10; d) | round / pow(10; d) | tostring) end;
-        .[0].tps as $base
-        | .[] | "| \(.keys) | \(.spread) | \(f(.tps; 0)) | \(f(.tps / $base; 2)) | \(f(.tps / $ceiling; 2)) | \(.errors) | \(f(.p50_ms; 1)) | \(f(.p99_ms; 1)) | \(f(.server_ms; 3)) | \(f(.pg_ms; 3)) | \(f(.hit_ratio; 4)) | \(f(.rss_mb; 0)) / \(f(.hwm_mb; 0)) | \(f(.first_token_s; 2)) | \(f(.seed_s; 1)) | \(f(.foreign_pct; 0)) |"' \
+    echo "## Targets"
+    echo
+    echo "| target | measured | |"
+    echo "|---|---:|---|"
+    jq -s -r "$JQ_DEFS"'
+        map(select(.load == "plain")) as $plain | $plain[0] as $first | $plain[-1] as $last
+        | (map(select(.keys == $last.keys and (.load | startswith("plain"))) | .tps) | add / length) as $bracket
+        | (map(select(.load | startswith("plain") | not)) | map({key: .load, value: (.tps / $bracket)}) | from_entries) as $side
+        | "| efficiency at \($last.keys) keys ≥ 0.90 of the \($first.keys)-key figure (same ceiling: the tokens/s ratio) | \(f($last.tps / $first.tps; 2)) | \(pass($last.tps / $first.tps >= 0.9)) |",
+          "| launch → first token ≤ 10 s (worst key count) | \(f($plain | map(.first_token_s) | max; 2)) s | \(pass(($plain | map(.first_token_s) | max) <= 10)) |",
+          "| RSS ≤ 400 MB (peak VmHWM over every row) | \(f(map(.hwm_mb) | max; 0)) MB | \(pass((map(.hwm_mb) | max) <= 400)) |",
+          (if $side["status lists"] then "| status lists served and re-signed: tokens/s ≥ 0.95 of the plain rows | \(f($side["status lists"]; 2)) | \(pass($side["status lists"] >= 0.95)) |" else empty end),
+          (if $side["usage ingest"] then "| usage ingest: tokens/s ≥ 0.95 of the plain rows | \(f($side["usage ingest"]; 2)) | \(pass($side["usage ingest"] >= 0.95)) |" else empty end),
+          "| zero errors in every row | \(map(.errors) | add) | \(pass((map(.errors) | add) == 0)) |",
+          "| (validity) plain rows on a quiet machine: foreign CPU ≤ 10 % | \(f($plain | map(.foreign_pct) | max; 0)) % | \(if ($plain | map(.foreign_pct) | max) <= 10 then "OK" else "NOISY" end) |"' \
         "$WORK/rows.jsonl"
     echo
-    echo "÷ first row: tokens/s against the first key count's (the issue's target: ≥ 0.90 at 1 M keys against 1 key)."
-    echo "efficiency: tokens/s ÷ the mean sign-only ceiling. key cache hit ratio: keymint_keys_cache_hits ÷ (hits + misses) over the measured window."
+    echo "No visible dent: 0.95 is the bar this script sets for the issue's words; on the 2-core machine two plain runs differ by a few per cent."
+    echo
+    echo "## Key counts"
+    echo
+    echo "| keys | keys in use | tokens/s | ÷ first row | efficiency | errors | p50 ms | p99 ms | server CPU ms/token | PostgreSQL CPU ms/token | key cache hit ratio | RSS / peak MB | launch → first token s | status lists rebuilt at start ms | seeding s | foreign CPU % |"
+    echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    jq -s -r --argjson ceiling "$CEILING" "$JQ_DEFS"'
+        map(select(.load == "plain")) | .[0].tps as $base
+        | .[] | "| \(.keys) | \(.spread) | \(f(.tps; 0)) | \(f(.tps / $base; 2)) | \(f(.tps / $ceiling; 2)) | \(.errors) | \(f(.p50_ms; 1)) | \(f(.p99_ms; 1)) | \(f(.server_ms; 3)) | \(f(.pg_ms; 3)) | \(f(.hit_ratio; 4)) | \(f(.rss_mb; 0)) / \(f(.hwm_mb; 0)) | \(f(.first_token_s; 2)) | \(f(.rebuild_ms; 0)) | \(f(.seed_s; 1)) | \(f(.foreign_pct; 0)) |"' \
+        "$WORK/rows.jsonl"
+    echo
+    echo "÷ first row: tokens/s against the first key count's. efficiency: tokens/s ÷ the mean sign-only ceiling."
+    echo "key cache hit ratio: keymint_keys_cache_hits ÷ (hits + misses) over the measured window. status lists rebuilt at start: the server's own log line (every non-VALID entry read and packed)."
     echo "CPU: utime+stime from /proc over the measured window; PostgreSQL = all postgres processes. foreign CPU %: other work on the machine (not server, PostgreSQL or wrk); above 10 % the row was measured under contention."
-    echo "Targets: launch → first token ≤ 10 s whatever the key count; RSS ≤ 400 MB."
+    if jq -e -s 'any(.load == "status lists")' "$WORK/rows.jsonl" >/dev/null; then
+        echo
+        echo "## Side loads at $(jq -s -r 'map(select(.load == "status lists"))[0].keys' "$WORK/rows.jsonl") keys, same server"
+        echo
+        echo "| load | tokens/s | ÷ plain rows | errors | p50 ms | p99 ms | server CPU ms/token | PostgreSQL CPU ms/token | key cache hit ratio | RSS / peak MB | side clients' CPU % | foreign CPU % | the side load in the measured window |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+        jq -s -r --arg changes "$CHANGES" --argjson ingest "$INGEST" "$JQ_DEFS"'
+            (map(select(.load == "status lists")) | .[0].keys) as $keys
+            | map(select(.keys == $keys)) | (map(select(.load | startswith("plain")) | .tps) | add / length) as $bracket
+            | .[]
+            | (if .load == "status lists" then
+                 "\(f(.lists_per_s; 1)) lists/s served (\(f(.lists_full_per_s; 1)) 200, \(f(.lists_304_per_s; 1)) 304, \(.lists_failed) other); \(f(.changes_per_s; 2)) key changes/s, \(f(.signed_per_s; 2)) lists re-signed/s; \($changes)"
+               elif .load == "usage ingest" then
+                 "\(f(.reports_per_s; 1)) reports/s booked (\(.reports_failed) not 200), \($ingest.keys_per_report // "?") keys each; reporter p99 \(f($ingest.p99_ms; 0)) ms; allowed sent \($ingest.allowed_sent // "?") = booked \($ingest.allowed_booked // "?")"
+               else "–" end) as $side
+            | "| \(.load) | \(f(.tps; 0)) | \(f(.tps / $bracket; 2)) | \(.errors) | \(f(.p50_ms; 1)) | \(f(.p99_ms; 1)) | \(f(.server_ms; 3)) | \(f(.pg_ms; 3)) | \(f(.hit_ratio; 4)) | \(f(.rss_mb; 0)) / \(f(.hwm_mb; 0)) | \(f(.side_client_pct; 0)) | \(f(.foreign_pct; 0)) | \($side) |"' \
+            "$WORK/rows.jsonl"
+        echo
+        echo "status lists: bench/status.lua fetches every list with gzip at about $STATUS_RATE/s, half of the requests with If-None-Match; the admin API disables or enables one of $CHANGE_POOL keys outside the traffic about $STATUS_CHANGES time(s) a second, each change making the next fetch re-sign its list."
+        echo "usage ingest: bench/IngestBench.java, 2 threads posting up to $INGEST_RATE reports/s of $INGEST_KEYS keys each to POST /admin/v1/usage-reports."
+        echo "÷ plain rows: against the mean of the two plain rows at this count, measured before and after the side loads."
+        echo "Side-load rates are what the server answered in the measured window (its http_server_requests metrics; re-signs from its debug log). Server and PostgreSQL CPU per token include the side load's work. side clients' CPU %: the side load's own clients (wrk, curl, the IngestBench JVM), on the same cores as the server, so part of any dent; foreign CPU leaves them out."
+    fi
 } >"$BENCH_DIR/SCALE-RESULTS.md"
 log "wrote bench/SCALE-RESULTS.md"
 cat "$BENCH_DIR/SCALE-RESULTS.md"
