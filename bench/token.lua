@@ -1,7 +1,9 @@
 -- wrk script: POST /oauth/token (client_credentials) and count every response by HTTP status.
 -- Environment: BENCH_CLIENT_ID, BENCH_API_KEY, BENCH_AUTH=basic|post, BENCH_OUT (JSON result file).
 -- Many keys instead (bench/scale.sh): BENCH_KEYS_FILE, one `Authorization` value per line, most
--- popular first; each request draws one with Zipf popularity, P(rank k) ~ 1 / k^BENCH_ZIPF_S (default 1).
+-- popular first; each request draws one with Zipf popularity, P(rank k) ~ 1 / k^BENCH_ZIPF_S (default 1),
+-- or with BENCH_KEYS_ORDER=sequential takes them in file order from line BENCH_KEYS_OFFSET + 1 on (bench/scale.sh
+-- primes the key cache with that: every key of the traffic once, as a server that has run for a while has seen them).
 -- The response() hook is what makes wrk look at each status; done() aggregates the per-thread
 -- counters and writes tokens/s, statuses and latency percentiles as one JSON line.
 
@@ -40,14 +42,26 @@ if keys_file then
     cumulative[#authorizations] = total
   end
   local headers = { ["Content-Type"] = "application/x-www-form-urlencoded" }
+  local next_line = tonumber(os.getenv("BENCH_KEYS_OFFSET") or "0")
 
-  function request()
+  local function zipf()
     local r, lo, hi = math.random() * total, 1, #authorizations
     while lo < hi do
       local mid = math.floor((lo + hi) / 2)
       if cumulative[mid] < r then lo = mid + 1 else hi = mid end
     end
-    headers["Authorization"] = authorizations[lo]
+    return lo
+  end
+
+  local function sequential()
+    next_line = next_line % #authorizations + 1
+    return next_line
+  end
+
+  local pick = os.getenv("BENCH_KEYS_ORDER") == "sequential" and sequential or zipf
+
+  function request()
+    headers["Authorization"] = authorizations[pick()]
     return wrk.format("POST", nil, headers, "grant_type=client_credentials")
   end
 elseif auth == "post" then
