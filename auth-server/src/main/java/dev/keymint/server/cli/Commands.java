@@ -20,8 +20,16 @@ public final class Commands {
     }
 
     public static boolean isCommand(String[] args) {
-        return args.length > 0 && (HELP.contains(args[0])
-                || commandLine(new CliContext(Map.of(), Terminal.NONE)).getSubcommands().containsKey(args[0]));
+        if (args.length == 0) {
+            return false;
+        }
+        if (HELP.contains(args[0])) {
+            return true;
+        }
+        // Only a bare word can name a command. Options (--server.port=...) are the server's, known so
+        // without building the command tree, which took a cold start a second.
+        return !args[0].startsWith("-")
+                && commandLine(new CliContext(Map.of(), Terminal.NONE)).getSubcommands().containsKey(args[0]);
     }
 
     public static int run(String[] args) {

@@ -29,6 +29,16 @@ import org.springframework.transaction.TransactionException;
  *
  * <p>Reads from the database and the changes they make are applied under one lock, in the order
  * they were read, so a later read always wins. Thread-safe.
+ *
+ * <p>The rebuild is the one step of start-up that grows with the number of keys (a scan of
+ * {@code api_keys}: a few hundred milliseconds at a million keys), so it is not one the first token
+ * waits for: it runs on the listener's own thread, which starts just before the web server and
+ * rebuilds once it has connected, while the web server starts and takes requests. Nothing is lost by
+ * not waiting: until the rebuild is done and the listener has confirmed,
+ * neither this class nor the key cache answers from memory, so each list request builds its list from
+ * PostgreSQL and each token request reads its key there, both exactly right; a change committed during
+ * the rebuild is announced on the listener's connection and applied before that confirmation
+ * ({@code StatusListRebuildAtStartTest}).
  */
 public final class StatusLists implements KeyChangeFollower, SchedulingConfigurer {
 

@@ -85,7 +85,7 @@ final class AccessTokenMinter {
         } catch (JOSEException e) {
             throw new IllegalStateException("Signing with key " + signingKey.kid() + " failed", e);
         }
-        return new MintedToken(jwt.serialize(), issuedAt, expiresAt);
+        return new MintedToken(jwt.serialize(), signingKey.kid(), issuedAt, expiresAt);
     }
 
     private static Map<String, Object> status(String issuer, long statusIndex) {
@@ -101,6 +101,19 @@ final class AccessTokenMinter {
         return JTI_ENCODING.encodeToString(bytes);
     }
 
-    record MintedToken(String value, Instant issuedAt, Instant expiresAt) {
+    /**
+     * A signed token as the token response gives it out.
+     *
+     * @param kid       the signing key that signed it
+     * @param issuedAt  when it was given out: its {@code iat}, or for a repeated answer ({@link TokenReuse})
+     *                  the time of that answer, so that {@code expires_in} counts what is left
+     * @param expiresAt its {@code exp}
+     */
+    record MintedToken(String value, String kid, Instant issuedAt, Instant expiresAt) {
+
+        /** The same token given out again at {@code now} (whole seconds, as {@code iat}). */
+        MintedToken repeatedAt(Instant now) {
+            return new MintedToken(value, kid, now, expiresAt);
+        }
     }
 }

@@ -37,6 +37,8 @@ import org.springframework.security.oauth2.server.authorization.client.Registere
  * <p>Without a {@code scope} parameter the token carries all of the key's scopes; with one, every
  * requested scope must be covered by a granted scope, else {@code invalid_scope}. The token's
  * audience follows the {@code resource} parameters and the key's audiences ({@link TokenAudience}).
+ * The token is a new one, or with {@code keymint.tokens.reuse-window} set, possibly the one just given
+ * out for the same request ({@link TokenReuse}).
  *
  * @see <a href="https://www.rfc-editor.org/rfc/rfc6749#section-4.4">RFC 6749 §4.4</a>
  */
@@ -47,18 +49,18 @@ final class ClientCredentialsTokenProvider implements AuthenticationProvider {
     private static final String ERROR_URI = "https://www.rfc-editor.org/rfc/rfc6749#section-5.2";
 
     private final IssuerResolver issuers;
-    private final AccessTokenMinter minter;
+    private final AccessTokenSource tokens;
     private final TokenAudience audiences;
     private final LastUsedRecorder lastUsed;
     private final KeyLimiter limiter;
     private final Clock clock;
 
-    ClientCredentialsTokenProvider(IssuerResolver issuers, AccessTokenMinter minter, TokenAudience audiences,
+    ClientCredentialsTokenProvider(IssuerResolver issuers, AccessTokenSource tokens, TokenAudience audiences,
                                    LastUsedRecorder lastUsed, KeyLimiter limiter, Clock clock) {
         this.issuers = issuers;
         this.audiences = audiences;
         this.clock = clock;
-        this.minter = minter;
+        this.tokens = tokens;
         this.lastUsed = lastUsed;
         this.limiter = limiter;
     }
@@ -94,7 +96,8 @@ final class ClientCredentialsTokenProvider implements AuthenticationProvider {
             throw LimitExceededException.quotaExceeded(key, "The API key has used its quota of "
                     + key.quota().limit() + " tokens per " + key.quota().period().databaseValue(), wait.get());
         }
-        MintedToken token = minter.mint(issuers.issuer(), key, scopes, audience);
+        // After every limit: a repeated answer (TokenReuse) counts against them like a new token.
+        MintedToken token = tokens.token(issuers.issuer(), key, scopes, audience);
         lastUsed.used(key.id(), token.issuedAt()); // its usage is booked where the response is written (TokenOutcomes)
         Set<String> scopeNames = new LinkedHashSet<>();
         scopes.asSet().forEach(scope -> scopeNames.add(scope.toString()));

@@ -135,10 +135,13 @@ public class TokenEndpointSecurityConfiguration {
                                                  SigningKeys signingKeys,
                                                  TokenProperties tokens, LastUsedRecorder lastUsed, Clock clock,
                                                  JsonMapper json, ClientAddressResolver addresses, KeyLimiter limiter,
-                                                 TokenOutcomes outcomes,
-                                                 OwnTokenVerifiers ownTokens) throws Exception {
+                                                 TokenOutcomes outcomes, OwnTokenVerifiers ownTokens,
+                                                 ObjectProvider<MeterRegistry> meters) throws Exception {
         var clientAuthentication = new ApiKeyClientAuthenticationProvider(keys, addresses, limiter, clock);
-        var clientCredentials = new ClientCredentialsTokenProvider(issuers, new AccessTokenMinter(signingKeys, tokens, clock),
+        AccessTokenSource minter = new AccessTokenMinter(signingKeys, tokens, clock)::mint;
+        AccessTokenSource tokenSource = tokens.reuseWindow().isZero() ? minter : new TokenReuse(minter, signingKeys,
+                tokens.reuseWindow(), clock, meters.getIfAvailable(SimpleMeterRegistry::new));
+        var clientCredentials = new ClientCredentialsTokenProvider(issuers, tokenSource,
                 new TokenAudience(tokens.audience()), lastUsed, limiter, clock);
         var introspection = new TokenIntrospectionProvider(issuers, ownTokens, clock);
         http.securityMatcher(new OrRequestMatcher(

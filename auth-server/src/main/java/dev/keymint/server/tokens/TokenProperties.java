@@ -11,12 +11,18 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param ttl         lifetime of an access token ({@code exp - iat})
  * @param audience    the {@code aud} claim resource servers expect
  * @param concurrency how many token requests are worked on at once
+ * @param reuseWindow how long a repeated token request (same key, scopes and audience) is answered with
+ *                    the token already issued for it, with the shorter {@code expires_in} it has left,
+ *                    instead of a new one; 0 (the default) turns this off. At most a tenth of the ttl.
+ *                    Within the window the caller gets the same {@code jti} again: see
+ *                    {@code docs/tokens.md} ("Repeated requests") before turning it on
  */
 @ConfigurationProperties("keymint.tokens")
 public record TokenProperties(
         @DefaultValue("10m") Duration ttl,
         @DefaultValue("keymint") String audience,
-        @DefaultValue Concurrency concurrency) implements TokenLifetime {
+        @DefaultValue Concurrency concurrency,
+        @DefaultValue("0s") Duration reuseWindow) implements TokenLifetime {
 
     public TokenProperties {
         if (ttl.toSeconds() < 1 || ttl.toHours() > 24) {
@@ -24,6 +30,12 @@ public record TokenProperties(
         }
         if (audience.isBlank()) {
             throw new IllegalArgumentException("keymint.tokens.audience must not be blank");
+        }
+        // A whole second at least, as the times in a token are; a tenth of the ttl at most, so that a
+        // repeated answer still has nine tenths of a token's lifetime left.
+        if (!reuseWindow.isZero() && (reuseWindow.toSeconds() < 1 || reuseWindow.compareTo(ttl.dividedBy(10)) > 0)) {
+            throw new IllegalArgumentException("keymint.tokens.reuse-window must be 0 (off) or between 1 second and a "
+                    + "tenth of keymint.tokens.ttl (" + ttl.dividedBy(10) + "): " + reuseWindow);
         }
     }
 

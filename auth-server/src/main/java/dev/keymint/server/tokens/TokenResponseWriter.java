@@ -47,7 +47,8 @@ final class TokenResponseWriter implements AuthenticationSuccessHandler {
         response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");
         response.setHeader(HttpHeaders.PRAGMA, "no-cache");
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        json.writeValue(response.getOutputStream(), body);
+        // Booked before the body is written, as refusals are: whoever has read the answer finds it counted.
         outcomes.issued(ApiKeyClients.apiKey(issued.getRegisteredClient()), token, addresses.clientAddress(request));
+        json.writeValue(response.getOutputStream(), body);
     }
 }
