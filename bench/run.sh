@@ -93,7 +93,10 @@ fi
     || { echo "missing auth-server/target/classes (the sign-only ceiling signs with them): run without --no-build" >&2; exit 1; }
 
 # ---------------------------------------------------------------- helpers
-proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # utime + stime of a process
+# utime + stime from a /proc/.../stat file; the fields are counted after "(comm)", whose thread names
+# ("C2 CompilerThre", "VM Thread") may hold spaces.
+stat_ticks() { sed 's/.*) //' "$1" 2>/dev/null | awk '{print $12 + $13}'; }
+proc_ticks() { stat_ticks "/proc/$1/stat"; }   # utime + stime of a process
 postgres_ticks() {                                            # all postgres processes
     local sum=0 p t
     for p in $(pgrep -x postgres || true); do
@@ -107,7 +110,7 @@ jit_ticks() {   # CPU of the server's JIT compiler threads
     local t sum=0 v
     for t in /proc/"$SERVER_PID"/task/*; do
         case "$(cat "$t/comm" 2>/dev/null)" in
-            C1\ Compiler*|C2\ Compiler*) v=$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null || echo 0); sum=$((sum + v)) ;;
+            C1\ Compiler*|C2\ Compiler*) v=$(stat_ticks "$t/stat"); sum=$((sum + ${v:-0})) ;;
         esac
     done
     echo "$sum"
@@ -213,7 +216,7 @@ start_server() {
 task_cpu_snapshot() {   # thread name and utime+stime ticks of every thread of the server
     local t
     for t in /proc/"$SERVER_PID"/task/*; do
-        printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(awk '{print $14 + $15}' "$t/stat" 2>/dev/null)"
+        printf '%s\t%s\n' "$(cat "$t/comm" 2>/dev/null)" "$(stat_ticks "$t/stat")"
     done
 }
 
