@@ -13,6 +13,7 @@
 # AB_PORT (A's port, default 18091; B's is the next; the database is named after it, so two runs on
 # different ports do not meet), AB_KEYS (seed that many more keys with bench/scale-keys.py and spread
 # the traffic over AB_SPREAD of them, default 100,000, with Zipf popularity as bench/scale.sh does).
+# AB_JAVA_A / AB_JAVA_B: a JDK home per side (default: the java on PATH), to compare JDKs.
 # Management ports are random: two servers cannot share the default 9090.
 set -euo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -49,9 +50,9 @@ fi
 
 url() { echo "http://127.0.0.1:$1/oauth/token"; }
 # shellcheck disable=SC2086
-PORT=$PORT_A java $BASE_OPTS $OPTS_A -jar "$JAR_A" --server.address=127.0.0.1 --management.server.port=0 >"$WORK/a.log" 2>&1 & PIDS+=($!)
+PORT=$PORT_A "${AB_JAVA_A:+$AB_JAVA_A/bin/}java" $BASE_OPTS $OPTS_A -jar "$JAR_A" --server.address=127.0.0.1 --management.server.port=0 >"$WORK/a.log" 2>&1 & PIDS+=($!)
 # shellcheck disable=SC2086
-PORT=$PORT_B java $BASE_OPTS $OPTS_B -jar "$JAR_B" --server.address=127.0.0.1 --management.server.port=0 >"$WORK/b.log" 2>&1 & PIDS+=($!)
+PORT=$PORT_B "${AB_JAVA_B:+$AB_JAVA_B/bin/}java" $BASE_OPTS $OPTS_B -jar "$JAR_B" --server.address=127.0.0.1 --management.server.port=0 >"$WORK/b.log" 2>&1 & PIDS+=($!)
 for port in $PORT_A $PORT_B; do
     code=000
     for _ in $(seq 1 600); do

@@ -43,8 +43,9 @@ public record TokenProperties(
      * How many token requests are worked on at once ({@code KEYMINT_TOKENS_CONCURRENCY_*}); see
      * {@link TokenRequestAdmission}.
      *
-     * @param limit   token requests in progress at once; 0 (the default) means two per CPU core,
-     *                so that the cores stay busy while some requests wait for the database or the network
+     * @param limit   token requests in progress at once; 0 (the default) means four per CPU core,
+     *                so that the cores stay busy while some requests wait for the database, the
+     *                network or for their thread to be woken when their turn comes
      * @param maxWait how long a request may wait for its turn before it is answered 503
      *                {@code temporarily_unavailable}
      */
@@ -63,9 +64,9 @@ public record TokenProperties(
             }
         }
 
-        /** The limit in force: the configured one, or two per core. */
+        /** The limit in force: the configured one, or four per core. */
         int effectiveLimit() {
-            return limit > 0 ? limit : Runtime.getRuntime().availableProcessors() * 2;
+            return limit > 0 ? limit : Runtime.getRuntime().availableProcessors() * 4;
         }
     }
 }
