@@ -59,7 +59,10 @@ public final class OwnTokenVerifiers {
                 // enforce and report it), not Keymint's own endpoints, where usage reporters post
                 .apiRateLimit(false)
                 .cacheLifetime(Duration.ofSeconds(1), Duration.ofMinutes(1))
-                .minRefreshInterval(Duration.ofSeconds(1));
+                // The "fetch" reads the keys in memory: an unknown kid looks again at once, so a key that
+                // starts signing here (an emergency rotation) is accepted from its first token. A flood of
+                // unknown kids costs a parse of a few keys each, no network: nothing to rate-limit.
+                .minRefreshInterval(Duration.ofMillis(1));
     }
 
     /** The verifier of this server's tokens (signature, {@code iss}, {@code aud}, times). */
