@@ -26,8 +26,9 @@
 # SCALE_SIDE_LOADS, SCALE_STATUS_RATE, SCALE_STATUS_CHANGES, SCALE_STATUS_REVOKED_PERCENT,
 # SCALE_INGEST_RATE, SCALE_INGEST_KEYS,
 # SCALE_ALGORITHM (default RS256), BENCH_PORT (default 18085; the management port is the next one),
-# BENCH_JAVA_OPTS (default as bench/run.sh but -Xmx192m: 100,000 keys in use take some 50 MB of
-# heap in the key cache), BENCH_PG, BENCH_JAR (with --no-build: another build's jar), BENCH_KEEP=1
+# BENCH_JAVA_OPTS (default as bench/run.sh but -Xmx384m: with 100,000 keys in use the live heap is
+# about 140 MB (key cache rows, the key-use detail the edit warnings read, per key and hour); at
+# -Xmx192m the old generation is full and Serial GC runs back to back: 0.39 of the 1-key tokens/s, p99 0.5 s), BENCH_PG, BENCH_JAR (with --no-build: another build's jar), BENCH_KEEP=1
 # (keep the temporary folder).
 # Needs what bench/run.sh needs (PostgreSQL on 127.0.0.1:5432 as postgres, wrk, jq) and python3.
 set -euo pipefail
@@ -51,7 +52,7 @@ INGEST_KEYS=${SCALE_INGEST_KEYS:-100}
 CHANGE_POOL=20
 PORT=${BENCH_PORT:-18085}
 MANAGEMENT_PORT=$((PORT + 1))
-JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx192m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m"}
+JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx384m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m"}
 PG_OPTS=${BENCH_PG:-"-h 127.0.0.1 -p 5432 -U postgres"}
 NIMBUS_VERSION=10.9.1
 NIMBUS_JAR="$HOME/.m2/repository/com/nimbusds/nimbus-jose-jwt/$NIMBUS_VERSION/nimbus-jose-jwt-$NIMBUS_VERSION.jar"
