@@ -26,9 +26,11 @@
 # SCALE_SIDE_LOADS, SCALE_STATUS_RATE, SCALE_STATUS_CHANGES, SCALE_STATUS_REVOKED_PERCENT,
 # SCALE_INGEST_RATE, SCALE_INGEST_KEYS,
 # SCALE_ALGORITHM (default RS256), BENCH_PORT (default 18085; the management port is the next one),
-# BENCH_JAVA_OPTS (default as bench/run.sh but -Xmx384m: with 100,000 keys in use the live heap is
-# about 140 MB (key cache rows, the key-use detail the edit warnings read, per key and hour); at
-# -Xmx192m the old generation is full and Serial GC runs back to back: 0.39 of the 1-key tokens/s, p99 0.5 s), BENCH_PG, BENCH_JAR (with --no-build: another build's jar), BENCH_KEEP=1
+# BENCH_JAVA_OPTS (default as bench/run.sh but -Xmx192m: with 100,000 keys in use the live heap is
+# about 87 MB (key cache rows ~390 bytes each, the key-use detail the edit warnings read ~190 bytes per
+# key and hour); Serial GC then takes ~1 % of the 100k-in-use row, and RSS stays under 400 MB, of which
+# ~200 MB is not heap), BENCH_MALLOC_ARENA_MAX (default 2: glibc's malloc arenas for the server, fewer
+# than its default of 8 per core hold less freed native memory), BENCH_PG, BENCH_JAR (with --no-build: another build's jar), BENCH_KEEP=1
 # (keep the temporary folder).
 # Needs what bench/run.sh needs (PostgreSQL on 127.0.0.1:5432 as postgres, wrk, jq) and python3.
 set -euo pipefail
@@ -52,7 +54,8 @@ INGEST_KEYS=${SCALE_INGEST_KEYS:-100}
 CHANGE_POOL=20
 PORT=${BENCH_PORT:-18085}
 MANAGEMENT_PORT=$((PORT + 1))
-JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx384m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m"}
+JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx192m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m"}
+MALLOC_ARENAS=${BENCH_MALLOC_ARENA_MAX:-2}
 PG_OPTS=${BENCH_PG:-"-h 127.0.0.1 -p 5432 -U postgres"}
 NIMBUS_VERSION=10.9.1
 NIMBUS_JAR="$HOME/.m2/repository/com/nimbusds/nimbus-jose-jwt/$NIMBUS_VERSION/nimbus-jose-jwt-$NIMBUS_VERSION.jar"
@@ -173,7 +176,7 @@ SQL
     SERVER_LOG="$WORK/server-$keys.log"
     t0=$(date +%s%N)
     # shellcheck disable=SC2086
-    java $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 --management.server.port="$MANAGEMENT_PORT" \
+    MALLOC_ARENA_MAX=$MALLOC_ARENAS java $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 --management.server.port="$MANAGEMENT_PORT" \
         --logging.level.dev.keymint.server.status.StatusListTokens=DEBUG >"$SERVER_LOG" 2>&1 &
     SERVER_PID=$!
     wait_for_token "$URL" "$SERVER_LOG" 180 -H "Authorization: $first"
@@ -332,7 +335,7 @@ JQ_DEFS='def f(n; d): if n == null then "–" else (n * pow(10; d) | round / pow
     echo
     echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?'); whole run $(($(date +%s) - RUN_START)) s"
     echo "- Machine: $(nproc) CPUs ($(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)); wrk (1 thread), PostgreSQL $(psql $PG_OPTS -qXAtc 'show server_version') and the server on it"
-    echo "- $(java -version 2>&1 | head -1); server JVM flags \`$JAVA_OPTS\`; $ALG, client_secret_basic, concurrency $CONC"
+    echo "- $(java -version 2>&1 | head -1); server JVM flags \`$JAVA_OPTS\` (MALLOC_ARENA_MAX=$MALLOC_ARENAS); $ALG, client_secret_basic, concurrency $CONC"
     echo "- Per key count: fresh database, keys seeded by COPY, and $REVOKED_PERCENT % as many revoked besides; traffic over $SPREAD of them (all when fewer) spread evenly over the table, popularity P(rank k) ~ 1/k^$ZIPF; after the first token every key of the traffic requested once (priming the key cache, as a server that has run a while has seen its callers), then ${WARMUP} s warm-up, ${DURATION} s measured"
     echo "- Sign-only ceiling ($ALG, bench/SignOnly.java, $(nproc) threads): $(jq -s -r 'map(.tokens_per_s | floor | tostring) | join(" before, ") + " after"' "$WORK/signonly.jsonl") tokens/s"
     echo

@@ -270,7 +270,7 @@ public class JdbcApiKeyRepository {
         return new ApiKey(
                 rs.getString("id"),
                 rs.getLong("organization_id"),
-                rs.getString("slug"),
+                rs.getString("slug").intern(),
                 rs.getString("name"),
                 rs.getBytes("secret_hash"),
                 textArray(rs.getArray("scopes")),
@@ -311,7 +311,8 @@ public class JdbcApiKeyRepository {
     private static ApiRequestLimits apiLimits(ResultSet rs) throws SQLException {
         int perMinute = rs.getInt("api_requests_per_minute");
         Integer requestsPerMinute = rs.wasNull() ? null : perMinute;
-        return new ApiRequestLimits(requestsPerMinute, budget(rs, "request_budget"), budget(rs, "cost_budget"));
+        ApiRequestLimits limits = new ApiRequestLimits(requestsPerMinute, budget(rs, "request_budget"), budget(rs, "cost_budget"));
+        return limits.equals(ApiRequestLimits.NONE) ? ApiRequestLimits.NONE : limits; // most keys: one shared object, not one per cached row
     }
 
     private static Budget budget(ResultSet rs, String column) throws SQLException {
@@ -327,8 +328,14 @@ public class JdbcApiKeyRepository {
         return instant == null ? null : Timestamp.from(instant);
     }
 
+    /**
+     * Interned: the key cache holds up to a million rows, and scopes and audiences recur across keys
+     * (as the organization's slug does), where each row read brings its own copies.
+     */
     private static List<String> textArray(Array array) throws SQLException {
-        return List.of((String[]) array.getArray());
+        String[] values = (String[]) array.getArray();
+        Arrays.setAll(values, i -> values[i].intern());
+        return List.of(values);
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -54,7 +54,7 @@ public class JdbcKeyUseRepository {
                 .param("organizations", hours.stream().map(Hour::organizationId).toArray(Long[]::new))
                 .param("keys", hours.stream().map(Hour::keyId).toArray(String[]::new))
                 .param("hours", hours.stream().map(h -> Timestamp.from(h.hour())).toArray(Timestamp[]::new))
-                .param("minutes", hours.stream().map(h -> arrayLiteral(batch.get(h).tokensPerMinute)).toArray(String[]::new))
+                .param("minutes", hours.stream().map(h -> arrayLiteral(batch.get(h).tokensPerMinute.perMinute())).toArray(String[]::new))
                 .param("untrackedScopes", hours.stream().map(h -> batch.get(h).untrackedScopeTokens).toArray(Long[]::new))
                 .param("untrackedAddresses", hours.stream().map(h -> batch.get(h).untrackedAddressTokens).toArray(Long[]::new))
                 .update();

@@ -10,9 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +44,8 @@ public class KeyUseRecorder implements RecentKeyUse.Source, SchedulingConfigurer
     /** What each key hour tracks one by one, across flushes: what makes the caps hold per hour. */
     private final ConcurrentHashMap<Hour, Tracked> tracked = new ConcurrentHashMap<>();
     private Instant cleanedHour = Instant.EPOCH;
+    /** The hour of the last token issued: the key hours of that hour share it (24 bytes each otherwise, for every key in use). */
+    private volatile Instant lastHour = Instant.EPOCH;
 
     public KeyUseRecorder(JdbcKeyUseRepository repository, UsageProperties properties, Clock clock) {
         this.repository = repository;
@@ -62,10 +62,20 @@ public class KeyUseRecorder implements RecentKeyUse.Source, SchedulingConfigurer
     /** Called on the token path for each issued token: two map updates, no I/O. */
     public void issued(long organizationId, String keyId, Collection<String> scopes, String clientAddress,
                        Instant at) {
-        Hour hour = new Hour(organizationId, keyId, at.truncatedTo(ChronoUnit.HOURS));
+        Hour hour = new Hour(organizationId, keyId, hourOf(at));
         int minute = (int) ChronoUnit.MINUTES.between(hour.hour(), at);
         Tracked seen = tracked.computeIfAbsent(hour, h -> new Tracked());
         pending.update(hour, Use::new, use -> use.add(scopes, clientAddress, minute, seen));
+    }
+
+    private Instant hourOf(Instant at) {
+        Instant hour = at.truncatedTo(ChronoUnit.HOURS);
+        Instant last = lastHour;
+        if (hour.equals(last)) {
+            return last;
+        }
+        lastHour = hour;
+        return hour;
     }
 
     @PreDestroy
@@ -107,28 +117,25 @@ public class KeyUseRecorder implements RecentKeyUse.Source, SchedulingConfigurer
      */
     static final class Tracked {
 
-        private final Set<String> scopes = new HashSet<>();
-        private final Set<String> addresses = new HashSet<>();
-
-        private static boolean admits(Set<String> entries, String entry) {
-            return entries.contains(entry) || (entries.size() < MAX_TRACKED && entries.add(entry));
-        }
+        final TrackedEntries scopes = new TrackedEntries(MAX_TRACKED);
+        final TrackedEntries addresses = new TrackedEntries(MAX_TRACKED);
     }
 
     /** What one hour of a key gathered since the last flush; changed only under {@link PendingWrites#update}'s lock. */
     static final class Use {
 
-        final Map<String, Long> tokensByScope = new HashMap<>();
-        final Map<String, Long> tokensByAddress = new HashMap<>();
-        final long[] tokensPerMinute = new long[60];
+        // Sized for the usual one entry each (a table of 2, not 16): there is one Use per key used since the last flush.
+        final Map<String, Long> tokensByScope = new HashMap<>(2);
+        final Map<String, Long> tokensByAddress = new HashMap<>(2);
+        final MinuteCounts tokensPerMinute = new MinuteCounts();
         long untrackedScopeTokens;
         long untrackedAddressTokens;
 
         void add(Collection<String> scopes, String address, int minute, Tracked seen) {
-            tokensPerMinute[minute]++;
+            tokensPerMinute.add(minute, 1);
             boolean untracked = false;
             for (String scope : scopes) {
-                if (Tracked.admits(seen.scopes, scope)) {
+                if (seen.scopes.admits(scope)) {
                     tokensByScope.merge(scope, 1L, Long::sum);
                 } else {
                     untracked = true;
@@ -137,7 +144,7 @@ public class KeyUseRecorder implements RecentKeyUse.Source, SchedulingConfigurer
             if (untracked) {
                 untrackedScopeTokens++;
             }
-            if (address != null && Tracked.admits(seen.addresses, address)) {
+            if (address != null && seen.addresses.admits(address)) {
                 tokensByAddress.merge(address, 1L, Long::sum);
             } else {
                 untrackedAddressTokens++;
@@ -148,9 +155,7 @@ public class KeyUseRecorder implements RecentKeyUse.Source, SchedulingConfigurer
         Use absorb(Use other) {
             other.tokensByScope.forEach((scope, n) -> tokensByScope.merge(scope, n, Long::sum));
             other.tokensByAddress.forEach((address, n) -> tokensByAddress.merge(address, n, Long::sum));
-            for (int i = 0; i < 60; i++) {
-                tokensPerMinute[i] += other.tokensPerMinute[i];
-            }
+            tokensPerMinute.addAll(other.tokensPerMinute);
             untrackedScopeTokens += other.untrackedScopeTokens;
             untrackedAddressTokens += other.untrackedAddressTokens;
             return this;

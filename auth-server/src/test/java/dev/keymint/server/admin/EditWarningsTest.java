@@ -111,6 +111,26 @@ class EditWarningsTest {
     }
 
     @Test
+    void pastTheTrackingCapScopesAreSummedUpNotNamed() {
+        Key key = create("{\"name\": \"many scopes\", \"scopes\": [\"read:projects/**\", \"write:projects/**\"]}");
+        for (int i = 1; i <= 102; i++) {
+            assertThat(key.token(null, "read:projects/" + i).status()).isEqualTo(200);
+        }
+        key.token(null, "read:projects/1");
+
+        List<String> warnings = messages(admin.patch("/keys/" + key.id + "?dry_run=true", "{\"scopes\": [\"write:projects/**\"]}"));
+
+        assertThat(warnings).hasSize(12);
+        assertThat(warnings.get(0)).isEqualTo(
+                "scope read:projects/1 was carried by 2 tokens in the last 24 h; the new scopes do not cover it");
+        assertThat(warnings.subList(1, 10)).allMatch(message -> message.matches(
+                "scope read:projects/\\d+ was carried by 1 token in the last 24 h; the new scopes do not cover it"));
+        assertThat(warnings.get(10)).isEqualTo("and 90 more scopes (90 tokens) lose access in the same way");
+        assertThat(warnings.get(11)).isEqualTo("2 tokens in the last 24 h carried scopes too many to track one by one; "
+                + "some of them may not be covered by the new scopes");
+    }
+
+    @Test
     void aRateLimitBelowTheRecentPeakWarns() {
         Key key = create("{\"name\": \"rate\", \"scopes\": [\"read:x/**\"]}");
         for (int i = 0; i < 3; i++) {

@@ -122,8 +122,9 @@ final class KeyChangeListener implements SmartLifecycle {
                     failures = 0;
                 }
                 while (mayRun()) {
-                    confirm(listening, notifications);
-                    apply(notifications.getNotifications(heartbeatMillis));
+                    if (!confirm(listening, notifications)) {
+                        apply(notifications.getNotifications(heartbeatMillis));
+                    }
                 }
             } catch (SQLException | RuntimeException e) {
                 unconfirmed();
@@ -152,7 +153,13 @@ final class KeyChangeListener implements SmartLifecycle {
         return connections.open("keymint key changes", networkTimeoutMillis);
     }
 
-    private void confirm(Connection listening, PGConnection notifications) throws SQLException {
+    /**
+     * Records a confirmation through the database time of its first round trip. Returns whether
+     * announcements arrived during its round trips: they were applied, but they may have been made
+     * after that time, so this confirmation does not cover them and the caller confirms again at once
+     * (waiting for the next announcement instead would leave a barrier waiting for a whole heartbeat).
+     */
+    private boolean confirm(Connection listening, PGConnection notifications) throws SQLException {
         if (!cache.answeringFromMemory()) {
             // The lease lapsed (a slow round trip): admin changes may have stopped waiting for this
             // instance, so nothing remembered before now may be trusted. (Followers need no rebuild:
@@ -166,7 +173,7 @@ final class KeyChangeListener implements SmartLifecycle {
             result.next();
             databaseNow = result.getObject(1, OffsetDateTime.class);
         }
-        apply(notifications.getNotifications());
+        boolean announced = apply(notifications.getNotifications());
         try (PreparedStatement upsert = listening.prepareStatement("""
                 insert into key_cache_instances (instance_id, confirmed_through, lease_until)
                 values (?, ?, ? + make_interval(secs => ?))
@@ -180,16 +187,18 @@ final class KeyChangeListener implements SmartLifecycle {
             upsert.executeUpdate();
         }
         // Anything that arrived with the upsert's answer too, before memory may answer again.
-        apply(notifications.getNotifications());
+        announced |= apply(notifications.getNotifications());
         if (mayRun()) {
             cache.confirmed(sentAt);
             followers.forEach(follower -> follower.confirmed(sentAt));
         }
+        return announced;
     }
 
-    private void apply(PGNotification[] announced) {
-        if (announced == null) {
-            return;
+    /** Forgets what {@code announced} names; returns whether anything was announced. */
+    private boolean apply(PGNotification[] announced) {
+        if (announced == null || announced.length == 0) {
+            return false;
         }
         Set<String> changed = new HashSet<>();
         for (PGNotification notification : announced) {
@@ -205,6 +214,7 @@ final class KeyChangeListener implements SmartLifecycle {
         if (!changed.isEmpty()) {
             followers.forEach(follower -> follower.keysChanged(changed));
         }
+        return true;
     }
 
     private void forgetAll() {

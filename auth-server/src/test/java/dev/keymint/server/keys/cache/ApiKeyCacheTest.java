@@ -12,10 +12,12 @@ import dev.keymint.server.testsupport.TokenClient.Response;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -170,6 +172,49 @@ class ApiKeyCacheTest {
                 () -> admin.post("/keys/" + id + "/disable", null), "the disable waits for the instances' confirmations");
 
         assertThat(afterRelease.status()).isEqualTo(200);
+    }
+
+    /**
+     * The announcements of a change can reach a listener while it is confirming: it applies them but
+     * its confirmation, stamped before they were made, does not cover them, so it must confirm again
+     * at once rather than wait for the next announcement. Here one instance's heartbeat is an hour:
+     * only that immediate confirmation lets the disable return 200 (the barrier gives up after 10 s).
+     */
+    @Test
+    void adminDisableWhenItsAnnouncementsArriveWhileListenersAreConfirmingThenTheyConfirmAgainAtOnce() throws Exception {
+        Response created = admin.post("/keys", "{\"name\": \"mid-confirmation\", \"scopes\": [\"read:x\"]}");
+        String id = created.field("id");
+        try (KeymintServer hourly = KeymintServer.onDatabase(jdbcUrl).masterKey(masterKey)
+                .property("keymint.keys.cache.heartbeat", "1h")
+                .property("keymint.keys.cache.lease", "2h")
+                .start();
+             Connection locking = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
+             Connection listening = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
+             Statement lock = locking.createStatement();
+             Statement listen = listening.createStatement()) {
+            awaitAnsweringFromMemory(hourly);
+            listen.execute("listen " + KeyChangeListener.CHANNEL);
+            PGConnection announcements = listening.unwrap(PGConnection.class);
+            locking.setAutoCommit(false);
+            // Listeners can take the time of a confirmation but not record it.
+            lock.execute("lock table key_cache_instances in share mode");
+            CompletableFuture<Response> disabled;
+            try {
+                // Every listener wakes, takes the database time of its confirmation, then waits on the lock.
+                listen.execute("select pg_notify('" + KeyChangeListener.CHANNEL + "', '" + LeaseBarrier.SYNC + "')");
+                announcements.getNotifications();
+                awaitListenersWaitingOnALock(listen, liveLeases());
+
+                disabled = CompletableFuture.supplyAsync(() -> admin.post("/keys/" + id + "/disable", null));
+                // Both of the disable's announcements are made (they arrive in order): the listeners
+                // receive them with the answer to the confirmation they are waiting to record.
+                awaitAnnouncement(announcements, LeaseBarrier.SYNC);
+            } finally {
+                locking.rollback();
+            }
+
+            assertThat(disabled.get(30, TimeUnit.SECONDS).status()).isEqualTo(200);
+        }
     }
 
     @Test
@@ -397,6 +442,36 @@ class ApiKeyCacheTest {
             }
             return answer.get(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** Waits until {@code count} backends named like the listeners' connections wait on a lock. */
+    private static void awaitListenersWaitingOnALock(Statement sql, long count) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(10);
+        long waiting;
+        do {
+            sleep(10);
+            try (ResultSet result = sql.executeQuery("""
+                    select count(*) from pg_stat_activity
+                     where datname = current_database() and application_name = 'keymint key changes'
+                       and wait_event_type = 'Lock'
+                    """)) {
+                result.next();
+                waiting = result.getLong(1);
+            }
+        } while (waiting < count && Instant.now().isBefore(deadline));
+        assertThat(waiting).as("listeners waiting to record their confirmation").isEqualTo(count);
+    }
+
+    /** Waits until {@code payload} is announced on the listeners' channel. */
+    private static void awaitAnnouncement(PGConnection announcements, String payload) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (Instant.now().isBefore(deadline)) {
+            PGNotification[] arrived = announcements.getNotifications(100);
+            if (arrived != null && Arrays.stream(arrived).anyMatch(n -> payload.equals(n.getParameter()))) {
+                return;
+            }
+        }
+        throw new AssertionError("No announcement " + payload + " within 10 s");
     }
 
     /** A lease taken now by an instance that will never confirm again. */
