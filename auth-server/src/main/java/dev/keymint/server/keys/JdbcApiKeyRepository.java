@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +48,7 @@ public class JdbcApiKeyRepository {
      * The keys with these ids, of this organization and team only when they are not null; ids of
      * no such key are left out.
      */
-    public List<ApiKey> findAllById(List<String> ids, Long organizationId, String team) {
+    public List<ApiKey> findAllById(Collection<String> ids, Long organizationId, String team) {
         return jdbc.sql(SELECT_KEY + """
                          where k.id = any(:ids)
                            and (cast(:organizationId as bigint) is null or k.organization_id = :organizationId)

@@ -11,10 +11,12 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Remembers when each key was last used and writes those times in batches, so that the token
- * path does no database write. At most one flush interval of last-used times is lost if the
+ * path does no database write, and usage reports write each key's time once per flush interval. At most one flush interval of last-used times is lost if the
  * process is killed; a graceful shutdown flushes.
  */
 @Component
@@ -56,10 +58,25 @@ public class LastUsedRecorder implements SchedulingConfigurer {
     }
 
     /**
-     * Writes last-used times now, in the caller's transaction (a usage report is booked whole or not
-     * at all); never moves a time backwards.
+     * Remembers last-used times once the caller's transaction commits (at once when there is none),
+     * for the next flush; nothing when it rolls back. Why not written in the transaction: a usage
+     * report names many keys, and updating each one's row per report costs PostgreSQL an update and
+     * the change trigger's row comparison per key, on the table the token path reads; merged here,
+     * reports of the same keys cost one update per key and flush interval, as tokens do.
      */
-    public void write(Map<String, Instant> lastUsedById) {
-        keys.recordLastUsed(lastUsedById);
+    public void usedAfterCommit(Map<String, Instant> lastUsedById) {
+        if (lastUsedById.isEmpty()) {
+            return;
+        }
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            lastUsedById.forEach(this::used);
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                lastUsedById.forEach(LastUsedRecorder.this::used);
+            }
+        });
     }
 }

@@ -25,31 +25,23 @@ public class JdbcApiUsageRepository {
     }
 
     /**
-     * Remembers a reporter's batch id, unless it is already remembered.
+     * Remembers a reporter's batch id with its answer, unless the id is already remembered.
      *
      * @return false when the batch was booked before (or is being booked by a concurrent
      *         transaction, which this call waits for)
      */
-    public boolean claimBatch(String reporterKeyId, String batchId, Instant now) {
+    public boolean claimBatch(String reporterKeyId, String batchId, Instant now, int accepted, int ignored) {
         return jdbc.sql("""
                         insert into usage_report_batches (reporter_key_id, batch_id, received_at, accepted, ignored)
-                        values (:reporter, :batch, :now, 0, 0)
+                        values (:reporter, :batch, :now, :accepted, :ignored)
                         on conflict do nothing
                         """)
                 .param("reporter", reporterKeyId)
                 .param("batch", batchId)
                 .param("now", Timestamp.from(now))
-                .update() == 1;
-    }
-
-    public void recordBatchOutcome(String reporterKeyId, String batchId, int accepted, int ignored) {
-        jdbc.sql("update usage_report_batches set accepted = :accepted, ignored = :ignored "
-                        + "where reporter_key_id = :reporter and batch_id = :batch")
-                .param("reporter", reporterKeyId)
-                .param("batch", batchId)
                 .param("accepted", accepted)
                 .param("ignored", ignored)
-                .update();
+                .update() == 1;
     }
 
     /** What a booked batch was answered: {accepted, ignored}. */

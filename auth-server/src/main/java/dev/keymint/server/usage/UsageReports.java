@@ -1,9 +1,9 @@
 package dev.keymint.server.usage;
 
 import dev.keymint.server.keys.ApiKey;
-import dev.keymint.server.keys.JdbcApiKeyRepository;
 import dev.keymint.server.keys.LastUsedRecorder;
 import dev.keymint.server.keys.OverBudgetKeys;
+import dev.keymint.server.keys.cache.ApiKeyCache;
 import dev.keymint.server.usage.JdbcApiUsageRepository.ApiUsage;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,9 +25,11 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * Books the usage reports resource servers send: one transaction per report, holding the batch id,
- * the counts of every key (in the hour of receipt), the keys' last-used times and any budget it
- * spends, so a report is booked whole or not at all and a retried batch id is never counted twice.
- * A report is already a batch of many requests: nothing is written per request.
+ * the counts of every key (in the hour of receipt) and any budget it spends, so a report is booked
+ * whole or not at all and a retried batch id is never counted twice. A report is already a batch of
+ * many requests: nothing is written per request. The keys' rows come from {@link ApiKeyCache} (the
+ * token path's memory), and their last-used times go to {@link LastUsedRecorder} once the report is
+ * committed, written with the token path's in one update per flush interval, not per report.
  */
 @Service
 public class UsageReports {
@@ -37,13 +39,13 @@ public class UsageReports {
     private static final Logger log = LoggerFactory.getLogger(UsageReports.class);
 
     private final JdbcApiUsageRepository usage;
-    private final JdbcApiKeyRepository keys;
+    private final ApiKeyCache keys;
     private final LastUsedRecorder lastUsed;
     private final ApiBudgets budgets;
     private final OverBudgetKeys overBudget;
     private final Clock clock;
 
-    public UsageReports(JdbcApiUsageRepository usage, JdbcApiKeyRepository keys, LastUsedRecorder lastUsed,
+    public UsageReports(JdbcApiUsageRepository usage, ApiKeyCache keys, LastUsedRecorder lastUsed,
                         ApiBudgets budgets, OverBudgetKeys overBudget, Clock clock) {
         this.usage = usage;
         this.keys = keys;
@@ -71,13 +73,9 @@ public class UsageReports {
     public Outcome book(String reporterKeyId, Long onlyOrganizationId, String onlyTeam, String batchId,
                         List<Entry> entries) {
         Instant now = clock.instant();
-        if (!usage.claimBatch(reporterKeyId, batchId, now)) {
-            int[] booked = usage.batchOutcome(reporterKeyId, batchId).orElse(new int[] {0, 0});
-            return new Outcome(true, booked[0], booked[1]);
-        }
-        Map<String, ApiKey> known = entries.isEmpty() ? Map.of()
-                : keys.findAllById(entries.stream().map(Entry::clientId).toList(), onlyOrganizationId, onlyTeam).stream()
-                        .collect(Collectors.toMap(ApiKey::id, Function.identity()));
+        Map<String, ApiKey> known = keys.findAllById(entries.stream().map(Entry::clientId).toList()).stream()
+                .filter(key -> mayReport(key, onlyOrganizationId, onlyTeam))
+                .collect(Collectors.toMap(ApiKey::id, Function.identity()));
         List<ApiUsage> rows = new ArrayList<>();
         Map<String, Instant> lastUsedById = new HashMap<>();
         for (Entry entry : entries) {
@@ -92,15 +90,25 @@ public class UsageReports {
                 lastUsedById.put(key.id(), last);
             }
         }
+        int ignored = entries.size() - rows.size();
+        // The batch id is claimed with its answer in one statement: a retry reads that answer.
+        if (!usage.claimBatch(reporterKeyId, batchId, now, rows.size(), ignored)) {
+            int[] booked = usage.batchOutcome(reporterKeyId, batchId).orElse(new int[] {0, 0});
+            return new Outcome(true, booked[0], booked[1]);
+        }
         usage.add(now.truncatedTo(ChronoUnit.HOURS), rows);
-        lastUsed.write(lastUsedById);
         List<ApiKey> budgeted = rows.stream().map(row -> known.get(row.keyId()))
                 .filter(key -> key.apiLimits().hasBudget() && !key.overBudget(now)).toList();
         // As for an admin change: once the report is answered, every instance refuses the key.
         overBudget.refuseUntil(budgets.overBudgetUntil(budgeted, now));
-        int ignored = entries.size() - rows.size();
-        usage.recordBatchOutcome(reporterKeyId, batchId, rows.size(), ignored);
+        lastUsed.usedAfterCommit(lastUsedById);
         return new Outcome(false, rows.size(), ignored);
+    }
+
+    /** Whether the reporter may report this key: of the organization and team it is limited to, when it is. */
+    private static boolean mayReport(ApiKey key, Long onlyOrganizationId, String onlyTeam) {
+        return (onlyOrganizationId == null || key.organizationId() == onlyOrganizationId)
+                && (onlyTeam == null || onlyTeam.equals(key.team()));
     }
 
     /**

@@ -3,11 +3,13 @@ package dev.keymint.server.usage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.nimbusds.jwt.SignedJWT;
+import dev.keymint.server.keys.LastUsedRecorder;
 import dev.keymint.server.organizations.OrganizationBootstrapper.BootstrappedOrganization;
 import dev.keymint.server.testsupport.AdminClient;
 import dev.keymint.server.testsupport.KeymintServer;
 import dev.keymint.server.testsupport.TokenClient;
 import dev.keymint.server.testsupport.TokenClient.Response;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -37,7 +39,9 @@ class UsageReportsTest {
 
     @BeforeAll
     static void start() {
-        server = KeymintServer.onFreshDatabase().property("keymint.operator-org", "platform").start();
+        // Last-used times are written when a test flushes them, never by the schedule between two assertions.
+        server = KeymintServer.onFreshDatabase().property("keymint.operator-org", "platform")
+                .property("keymint.keys.last-used-flush-interval", "1h").start();
         acme = AdminClient.of(server, server.bootstrap("acme", "*:*"));
         reporter = AdminClient.of(server, server.bootstrap("acme-api", "admin:usage-reports/**"));
         otherOrg = AdminClient.of(server, server.bootstrap("globex", "*:*"));
@@ -96,11 +100,29 @@ class UsageReportsTest {
         String id = createKey("{\"name\": \"late report\", \"scopes\": [\"read:x/**\"]}").get("id").asString();
         Instant recent = Instant.now().minusSeconds(5).truncatedTo(ChronoUnit.SECONDS);
         acmeReporter.post("/usage-reports", report(UUID.randomUUID().toString(), entry(id, 1, 0, 0, 0, recent)));
+        server.bean(LastUsedRecorder.class).flush();
 
         acmeReporter.post("/usage-reports", report(UUID.randomUUID().toString(),
                 entry(id, 1, 0, 0, 0, recent.minusSeconds(3600))));
+        server.bean(LastUsedRecorder.class).flush();
 
         assertThat(Instant.parse(acme.get("/keys/" + id).json().get("last_used_at").asString())).isEqualTo(recent);
+    }
+
+    @Test
+    void aReportsLastUsedTimesAreWrittenWithTheTokenPathsBatchNotByTheReport() {
+        String id = createKey("{\"name\": \"batched last use\", \"scopes\": [\"read:x/**\"]}").get("id").asString();
+        Instant reported = Instant.now().minusSeconds(20).truncatedTo(ChronoUnit.SECONDS);
+
+        Response booked = acmeReporter.post("/usage-reports", report(UUID.randomUUID().toString(),
+                entry(id, 3, 0, 0, 0, reported)));
+
+        assertThat(booked.status()).isEqualTo(200);
+        assertThat(server.row("select last_used_at from api_keys where id = ?", id).get("last_used_at"))
+                .as("not written by the report's own transaction").isNull();
+        server.bean(LastUsedRecorder.class).flush();
+        assertThat(((Timestamp) server.row("select last_used_at from api_keys where id = ?", id).get("last_used_at"))
+                .toInstant()).isEqualTo(reported);
     }
 
     @Test
