@@ -65,28 +65,28 @@ for port in $PORT_A $PORT_B; do
     BENCH_AUTH=basic BENCH_OUT=/dev/null wrk -t1 -c"$CONC" -d"${AB_WARMUP:-25}s" -s "$BENCH_DIR/token.lua" "$(url $port)" >/dev/null
 done
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 CLK_TCK=$(getconf CLK_TCK)
 : >"$WORK/runs.jsonl"
 for round in $(seq 1 "$ROUNDS"); do
     for side in A B; do
         if [[ $side == A ]]; then port=$PORT_A pid=${PIDS[0]}; else port=$PORT_B pid=${PIDS[1]}; fi
-        c0=$(ticks "$pid")
+        c0=$(proc_ticks "$pid"); read -r m0 t0 < <(machine_ticks)
         BENCH_AUTH=${AB_AUTH:-basic} BENCH_OUT="$WORK/$side$round.json" timeout $((SECS + 30)) \
             wrk -t1 -c"$CONC" -d"${SECS}s" --timeout 10s -s "$BENCH_DIR/token.lua" "$(url $port)" >/dev/null
-        c1=$(ticks "$pid")
-        jq -c --arg side "$side" --argjson round "$round" --argjson cpu "$(((c1 - c0)))" --argjson tck "$CLK_TCK" '
+        c1=$(proc_ticks "$pid"); read -r m1 t1 < <(machine_ticks)
+        jq -c --arg side "$side" --argjson round "$round" --argjson cpu "$(((c1 - c0)))" --argjson tck "$CLK_TCK" \
+            --argjson busy "$(((m1 - m0) * 100 / (t1 - t0)))" '
             (.statuses["200"] // 0) as $ok
             | {side: $side, round: $round, ok: $ok, tps: ($ok / (.duration_us / 1e6)),
                non200: ((.requests - $ok) + (.socket_errors | to_entries | map(.value) | add)),
-               p50_ms: (.p50_us / 1000), p99_ms: (.p99_us / 1000),
+               p50_ms: (.p50_us / 1000), p99_ms: (.p99_us / 1000), machine_busy_pct: $busy,
                cpu_ms_per_token: (if $ok > 0 then $cpu / $tck * 1000 / $ok else null end)}' \
             "$WORK/$side$round.json" | tee -a "$WORK/runs.jsonl" \
-            | jq -r '"round \(.round) \(.side): \(.tps | floor) tokens/s, p50 \(.p50_ms) ms, p99 \(.p99_ms) ms, server CPU \(.cpu_ms_per_token * 1000 | round / 1000) ms/token, non-200 \(.non200)"'
+            | jq -r '"round \(.round) \(.side): \(.tps | floor) tokens/s, p50 \(.p50_ms) ms, p99 \(.p99_ms) ms, server CPU \(.cpu_ms_per_token * 1000 | round / 1000) ms/token, machine busy \(.machine_busy_pct) %, non-200 \(.non200)"'
     done
 done
 jq -s -r '
     (map(select(.side == "A"))) as $a | (map(select(.side == "B"))) as $b
     | ($a | map(.ok) | add) as $oka | ($b | map(.ok) | add) as $okb
-    | "B / A tokens: \($okb / $oka * 1000 | round / 1000) (summed over \($a | length) rounds); mean server CPU per token B / A: \((($b | map(.cpu_ms_per_token) | add) / ($a | map(.cpu_ms_per_token) | add)) * 1000 | round / 1000)"' \
+    | "B / A tokens: \($okb / $oka * 1000 | round / 1000) (summed over \($a | length) rounds); mean server CPU per token B / A: \((($b | map(.cpu_ms_per_token) | add) / ($a | map(.cpu_ms_per_token) | add)) * 1000 | round / 1000); mean machine busy A \($a | map(.machine_busy_pct) | add / length | round) %, B \($b | map(.machine_busy_pct) | add / length | round) %"' \
     "$WORK/runs.jsonl"

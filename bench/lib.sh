@@ -2,6 +2,22 @@
 # One home for how a bench run gets a database, a key and a server, so the scripts measure alike.
 # shellcheck shell=bash disable=SC2086
 
+# ---------------------------------------------------------------- CPU and memory readings from /proc
+# utime + stime from a /proc/.../stat file; the fields are counted after "(comm)", whose thread names
+# ("C2 CompilerThre", "VM Thread") may hold spaces.
+stat_ticks() { sed 's/.*) //' "$1" 2>/dev/null | awk '{print $12 + $13}'; }
+proc_ticks() { stat_ticks "/proc/$1/stat"; }   # utime + stime of a process
+postgres_ticks() {                              # all postgres processes
+    local sum=0 p t
+    for p in $(pgrep -x postgres || true); do
+        t=$(stat_ticks "/proc/$p/stat"); sum=$((sum + ${t:-0}))
+    done
+    echo "$sum"
+}
+# machine_ticks: "busy total" of all CPUs (busy counts steal: a core the host took is not ours).
+machine_ticks() { awk '/^cpu /{busy=$2+$3+$4+$7+$8+$9; print busy, busy+$5+$6}' /proc/stat; }
+status_kb() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status"; }   # status_kb PID VmRSS
+
 # stop_server: TERM the server in $SERVER_PID, KILL it after 20 s, and forget it.
 stop_server() {
     if [[ -n "$SERVER_PID" ]] && kill -0 "$SERVER_PID" 2>/dev/null; then

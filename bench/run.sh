@@ -93,19 +93,6 @@ fi
     || { echo "missing auth-server/target/classes (the sign-only ceiling signs with them): run without --no-build" >&2; exit 1; }
 
 # ---------------------------------------------------------------- helpers
-# utime + stime from a /proc/.../stat file; the fields are counted after "(comm)", whose thread names
-# ("C2 CompilerThre", "VM Thread") may hold spaces.
-stat_ticks() { sed 's/.*) //' "$1" 2>/dev/null | awk '{print $12 + $13}'; }
-proc_ticks() { stat_ticks "/proc/$1/stat"; }   # utime + stime of a process
-postgres_ticks() {                                            # all postgres processes
-    local sum=0 p t
-    for p in $(pgrep -x postgres || true); do
-        t=$(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0)
-        sum=$((sum + t))
-    done
-    echo "$sum"
-}
-machine_ticks() { awk '/^cpu /{busy=$2+$3+$4+$7+$8+$9; total=busy+$5+$6; print busy, total}' /proc/stat; }
 jit_ticks() {   # CPU of the server's JIT compiler threads
     local t sum=0 v
     for t in /proc/"$SERVER_PID"/task/*; do
@@ -115,7 +102,6 @@ jit_ticks() {   # CPU of the server's JIT compiler threads
     done
     echo "$sum"
 }
-status_kb() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status"; }
 # The JDK of the current pass: its home, its java, and a short label (the feature release, e.g. 17).
 use_jdk() {
     JDK_HOME=$1

@@ -86,12 +86,6 @@ fi
 [[ -d "$REPO/auth-server/target/classes/dev/keymint/server/signing" ]] \
     || { echo "missing auth-server/target/classes (the sign-only ceiling signs with them): run without --no-build" >&2; exit 1; }
 
-proc_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-postgres_ticks() {
-    local sum=0 p
-    for p in $(pgrep -x postgres || true); do sum=$((sum + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done
-    echo "$sum"
-}
 # side_ticks: CPU ticks of the side load's clients and their children (wrk under timeout, curl under the changer).
 side_ticks() {
     local sum=0 p
@@ -100,8 +94,6 @@ side_ticks() {
     done
     echo "$sum"
 }
-machine_ticks() { awk '/^cpu /{busy=$2+$3+$4+$7+$8+$9; print busy, busy+$5+$6}' /proc/stat; }
-status_kb() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status"; }
 metrics() { curl -s "http://127.0.0.1:$MANAGEMENT_PORT/actuator/prometheus" >"$1"; }
 # metric FILE NAME: the value of one series in a metrics snapshot (0 when absent).
 metric() { awk -v m="$2" '$1==m{v=$2} END{print v + 0}' "$1"; }
