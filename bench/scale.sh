@@ -29,7 +29,8 @@
 # BENCH_JAVA_OPTS (default as bench/run.sh but -Xmx192m: with 100,000 keys in use the live heap is
 # about 87 MB (key cache rows ~390 bytes each, the key-use detail the edit warnings read ~190 bytes per
 # key and hour); Serial GC then takes ~1 % of the 100k-in-use row, and RSS stays under 400 MB, of which
-# ~200 MB is not heap), BENCH_MALLOC_ARENA_MAX (default 2: glibc's malloc arenas for the server, fewer
+# ~200 MB is not heap; -XX:TrimNativeHeapInterval=5000 hands the native memory glibc holds freed back to
+# the system every 5 s, which RSS otherwise counts), BENCH_MALLOC_ARENA_MAX (default 2: glibc's malloc arenas for the server, fewer
 # than its default of 8 per core hold less freed native memory), BENCH_PG, BENCH_JAR (with --no-build: another build's jar), BENCH_KEEP=1
 # (keep the temporary folder).
 # Needs what bench/run.sh needs (PostgreSQL on 127.0.0.1:5432 as postgres, wrk, jq) and python3.
@@ -54,7 +55,7 @@ INGEST_KEYS=${SCALE_INGEST_KEYS:-100}
 CHANGE_POOL=20
 PORT=${BENCH_PORT:-18085}
 MANAGEMENT_PORT=$((PORT + 1))
-JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx192m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m"}
+JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx192m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m -XX:TrimNativeHeapInterval=5000"}
 MALLOC_ARENAS=${BENCH_MALLOC_ARENA_MAX:-2}
 PG_OPTS=${BENCH_PG:-"-h 127.0.0.1 -p 5432 -U postgres"}
 NIMBUS_VERSION=10.9.1
