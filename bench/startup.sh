@@ -11,7 +11,7 @@
 # Two more ways, for what a change buys (not in the default STARTUP_WAYS):
 #   jdk17-extracted  jdk17-cds's layout without its archive (what extracting alone buys);
 #   jdk17-jar+       jdk17-jar with STARTUP_EXTRA_OPTS besides (a JVM option or system property, A/B).
-# One database per key count, seeded as bench/scale.sh seeds (keys by COPY, 1 % as many revoked).
+# One database per key count (keymint_bench_startup_<port>_<keys>, dropped on exit), seeded as bench/scale.sh seeds (keys by COPY, 1 % as many revoked).
 # STARTUP_ROUNDS rounds (default 3); each round launches every way at every count once, in an order
 # that rotates from round to round, so the machine's drift hits them alike. Every launch is like the
 # image's: no arguments, configuration from the environment; the time runs from the launch to the first
@@ -46,6 +46,8 @@ EXTRA_OPTS=${STARTUP_EXTRA_OPTS:-}
 JAVA_OPTS=${BENCH_JAVA_OPTS:-"-Xmx192m -XX:+UseSerialGC -Xss512k -XX:ReservedCodeCacheSize=64m -XX:TrimNativeHeapInterval=5000"}
 PORT=${BENCH_PORT:-18095}
 MANAGEMENT_PORT=$((PORT + 1))
+# Named after the port, as bench/ab.sh does, so that two runs on other ports can share the machine.
+DB_PREFIX=keymint_bench_startup_$PORT
 PG_OPTS=${BENCH_PG:-"-h 127.0.0.1 -p 5432 -U postgres"}
 JAR=${BENCH_JAR:-"$REPO/auth-server/target/auth-server.jar"}
 LOCK=${BENCH_LOCK:-/tmp/keymint-bench.lock}
@@ -88,7 +90,7 @@ export KEYMINT_MASTER_KEY=${KEYMINT_MASTER_KEY:-$(head -c 32 /dev/urandom | base
 # prepare_count KEYS: a database with KEYS keys, bootstrapped and seeded; the key to ask with in $WORK/first-KEYS.
 prepare_count() {
     local keys=$1
-    DB=keymint_bench_startup_$keys
+    DB=${DB_PREFIX}_$keys
     DBS="$DBS $DB"
     fresh_db
     bootstrap_key "$WORK/bootstrap-$keys.json"
@@ -102,7 +104,7 @@ prepare_count() {
 prepare_layout() {
     local name=$1 home=$2
     log "$name: extracting and training (auth-server/src/docker/prepare-image.sh, $home)"
-    DB=keymint_bench_startup_${COUNTS%% *} fresh_db_env
+    DB=${DB_PREFIX}_${COUNTS%% *} fresh_db_env
     JAVA_HOME=$home "$REPO/auth-server/src/docker/prepare-image.sh" "$JAR" "$WORK/$name" >"$WORK/prepare-$name.log" 2>&1
     [[ -s "$WORK/$name/jvm.options" ]] || { cat "$WORK/prepare-$name.log" >&2; echo "$name: no archive made" >&2; exit 1; }
     log "$name: $(cat "$WORK/$name/jvm.options") ($(du -m "$(sed 's/^[^=]*=//' "$WORK/$name/jvm.options")" | cut -f1) MB)"
@@ -137,7 +139,7 @@ command_of() {
 launch() {
     local round=$1 way=$2 keys=$3 log="$WORK/server-$2-$3-$1.log" m0 m1 p0 p1 s1 started row
     command_of "$way"
-    DB=keymint_bench_startup_$keys fresh_db_env
+    DB=${DB_PREFIX}_$keys fresh_db_env
     m0=$(machine_ticks); p0=$(postgres_ticks)
     first_token "$log" "$(cat "$WORK/first-$keys")" "${COMMAND[@]}"
     m1=$(machine_ticks); p1=$(postgres_ticks); s1=$(proc_ticks "$SERVER_PID")

@@ -2,7 +2,7 @@
 # The image's start-up preparation: the jar extracted to DIR, and an archive of the classes a launch
 # loads, made by a training run, with DIR/jvm.options naming it for the launcher.
 #
-#   prepare-image.sh [--user USER] JAR DIR
+#   prepare-image.sh [--user USER] JAR DIR      (DIR: new or empty)
 #
 # auth-server/Dockerfile runs it as root with --user keymint (JAR /tmp/auth-server.jar, DIR /app);
 # bench/startup.sh runs it on the host to measure the image's layout. One home for both, so that what is
