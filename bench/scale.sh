@@ -16,7 +16,7 @@
 #     SCALE_STATUS_CHANGES times a second (default 1), so the list is re-signed after each change;
 #   - usage ingest: bench/IngestBench.java posting reports of SCALE_INGEST_KEYS keys (default 100) at
 #     SCALE_INGEST_RATE reports/s (default 10) from 2 threads.
-# A plain row again after them; each side row: tokens/s ÷ the mean of the two plain rows, p99, and the
+# A plain row after each of them; each side row: tokens/s (and server CPU per token) ÷ the mean of the plain rows right before and after it, p99, and the
 # side load's own rate in the measured window (from the server's request metrics). SCALE_SIDE_LOADS=0
 # leaves them out. Writes bench/SCALE-RESULTS.md with a targets table. Everything started is stopped
 # and the database dropped on exit; traffic goes only to 127.0.0.1.
@@ -162,9 +162,11 @@ run_count() {
     tokens "$WARMUP" "$WORK/warmup.json"
     measure "$keys" plain
     if [[ "$SIDE_LOADS" == 1 && "$keys" == "${COUNTS##* }" ]]; then
+        # Plain rows between the side rows, so each side row is judged against the plain rows on either
+        # side of it: this machine's speed drifts over minutes, and so may the server's own after a side load.
         status_list_row "$keys"
+        measure "$keys" "plain, between"
         ingest_row "$keys"
-        # Plain traffic again, so the side rows are judged against the plain rows on either side of them.
         measure "$keys" "plain, again"
     fi
     stop_server
@@ -300,8 +302,12 @@ CHANGES=$( [[ -s "$WORK/changes.txt" ]] && sort -k2 -n "$WORK/changes.txt" | awk
     {t[NR] = $2 * 1000; if ($1 != 200) bad++} END {printf "admin change p50 %.0f ms, max %.0f ms, %d not 200", t[int((NR + 1) / 2)], t[NR], bad}')
 INGEST=$(jq -c . "$WORK/ingest.json" 2>/dev/null || echo null)
 # f(n; d): n rounded to d decimals, "–" when unknown.
+# bracket(rows; i; g): the mean of g over the plain rows right before and right after rows[i].
 JQ_DEFS='def f(n; d): if n == null then "–" else (n * pow(10; d) | round / pow(10; d) | tostring) end;
-    def pass(ok): if ok then "PASS" else "FAIL" end;'
+    def pass(ok): if ok then "PASS" else "FAIL" end;
+    def plain: .load | startswith("plain");
+    def bracket(rows; i; g): [([rows[:i][] | select(plain)] | last), ([rows[i + 1:][] | select(plain)] | first)]
+        | map(select(. != null) | g) | add / length;'
 {
     echo "# Keymint token endpoint at scale"
     echo
@@ -318,9 +324,9 @@ JQ_DEFS='def f(n; d): if n == null then "–" else (n * pow(10; d) | round / pow
     echo "| target | measured | |"
     echo "|---|---:|---|"
     jq -s -r "$JQ_DEFS"'
-        map(select(.load == "plain")) as $plain | $plain[0] as $first | $plain[-1] as $last
-        | (map(select(.keys == $last.keys and (.load | startswith("plain"))) | .tps) | add / length) as $bracket
-        | (map(select(.load | startswith("plain") | not)) | map({key: .load, value: (.tps / $bracket)}) | from_entries) as $side
+        . as $rows | map(select(.load == "plain")) as $plain | $plain[0] as $first | $plain[-1] as $last
+        | ([range(length) | select($rows[.] | plain | not) | {key: $rows[.].load, value: ($rows[.].tps / bracket($rows; .; .tps))}]
+           | from_entries) as $side
         | "| efficiency at \($last.keys) keys ≥ 0.90 of the \($first.keys)-key figure (same ceiling: the tokens/s ratio) | \(f($last.tps / $first.tps; 2)) | \(pass($last.tps / $first.tps >= 0.9)) |",
           "| launch → first token ≤ 10 s (worst key count) | \(f($plain | map(.first_token_s) | max; 2)) s | \(pass(($plain | map(.first_token_s) | max) <= 10)) |",
           "| RSS ≤ 400 MB (peak VmHWM over every row) | \(f(map(.hwm_mb) | max; 0)) MB | \(pass((map(.hwm_mb) | max) <= 400)) |",
@@ -348,23 +354,25 @@ JQ_DEFS='def f(n; d): if n == null then "–" else (n * pow(10; d) | round / pow
         echo
         echo "## Side loads at $(jq -s -r 'map(select(.load == "status lists"))[0].keys' "$WORK/rows.jsonl") keys, same server"
         echo
-        echo "| load | tokens/s | ÷ plain rows | errors | p50 ms | p99 ms | server CPU ms/token | PostgreSQL CPU ms/token | key cache hit ratio | RSS / peak MB | side clients' CPU % | foreign CPU % | the side load in the measured window |"
-        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+        echo "| load | tokens/s | ÷ plain rows | errors | p50 ms | p99 ms | server CPU ms/token | ÷ plain rows | PostgreSQL CPU ms/token | key cache hit ratio | RSS / peak MB | side clients' CPU % | foreign CPU % | the side load in the measured window |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
         jq -s -r --arg changes "$CHANGES" --argjson ingest "$INGEST" "$JQ_DEFS"'
             (map(select(.load == "status lists")) | .[0].keys) as $keys
-            | map(select(.keys == $keys)) | (map(select(.load | startswith("plain")) | .tps) | add / length) as $bracket
-            | .[]
+            | map(select(.keys == $keys)) as $rows
+            | range($rows | length) as $i | $rows[$i]
+            | (if plain then "–" else f(.tps / bracket($rows; $i; .tps); 2) end) as $tps_ratio
+            | (if plain then "–" else f(.server_ms / bracket($rows; $i; .server_ms); 2) end) as $cpu_ratio
             | (if .load == "status lists" then
                  "\(f(.lists_per_s; 1)) lists/s served (\(f(.lists_full_per_s; 1)) 200, \(f(.lists_304_per_s; 1)) 304, \(.lists_failed) other); \(f(.changes_per_s; 2)) key changes/s, \(f(.signed_per_s; 2)) lists re-signed/s; \($changes)"
                elif .load == "usage ingest" then
                  "\(f(.reports_per_s; 1)) reports/s booked (\(.reports_failed) not 200), \($ingest.keys_per_report // "?") keys each; reporter p99 \(f($ingest.p99_ms; 0)) ms; allowed sent \($ingest.allowed_sent // "?") = booked \($ingest.allowed_booked // "?")"
                else "–" end) as $side
-            | "| \(.load) | \(f(.tps; 0)) | \(f(.tps / $bracket; 2)) | \(.errors) | \(f(.p50_ms; 1)) | \(f(.p99_ms; 1)) | \(f(.server_ms; 3)) | \(f(.pg_ms; 3)) | \(f(.hit_ratio; 4)) | \(f(.rss_mb; 0)) / \(f(.hwm_mb; 0)) | \(f(.side_client_pct; 0)) | \(f(.foreign_pct; 0)) | \($side) |"' \
+            | "| \(.load) | \(f(.tps; 0)) | \($tps_ratio) | \(.errors) | \(f(.p50_ms; 1)) | \(f(.p99_ms; 1)) | \(f(.server_ms; 3)) | \($cpu_ratio) | \(f(.pg_ms; 3)) | \(f(.hit_ratio; 4)) | \(f(.rss_mb; 0)) / \(f(.hwm_mb; 0)) | \(f(.side_client_pct; 0)) | \(f(.foreign_pct; 0)) | \($side) |"' \
             "$WORK/rows.jsonl"
         echo
         echo "status lists: bench/status.lua fetches every list with gzip at about $STATUS_RATE/s, half of the requests with If-None-Match; the admin API disables or enables one of $CHANGE_POOL keys outside the traffic about $STATUS_CHANGES time(s) a second, each change making the next fetch re-sign its list."
         echo "usage ingest: bench/IngestBench.java, 2 threads posting up to $INGEST_RATE reports/s of $INGEST_KEYS keys each to POST /admin/v1/usage-reports."
-        echo "÷ plain rows: against the mean of the two plain rows at this count, measured before and after the side loads."
+        echo "÷ plain rows: against the mean of the plain rows measured right before and right after that side row (tokens/s, and server CPU per token)."
         echo "Side-load rates are what the server answered in the measured window (its http_server_requests metrics; re-signs from its debug log). Server and PostgreSQL CPU per token include the side load's work. side clients' CPU %: the side load's own clients (wrk, curl, the IngestBench JVM), on the same cores as the server, so part of any dent; foreign CPU leaves them out."
     fi
 } >"$BENCH_DIR/SCALE-RESULTS.md"

@@ -46,12 +46,14 @@ public final class OwnTokenVerifiers {
         this.keys = keys;
         this.clock = clock;
         JwksFetcher ownKeys = uri -> JwksFetcher.Fetched.of(signingKeys.jwks().json(), Duration.ofSeconds(10));
-        this.verifier = SingletonSupplier.of(() -> verifier(issuers, ownKeys).audience(tokens.audience()).build());
-        this.anyAudience = SingletonSupplier.of(() -> verifier(issuers, ownKeys).build());
+        this.verifier = SingletonSupplier.of(() -> verifier(issuers, ownKeys, clock).audience(tokens.audience()).build());
+        this.anyAudience = SingletonSupplier.of(() -> verifier(issuers, ownKeys, clock).build());
     }
 
-    private static TokenVerifier.Builder verifier(IssuerResolver issuers, JwksFetcher ownKeys) {
+    private static TokenVerifier.Builder verifier(IssuerResolver issuers, JwksFetcher ownKeys, Clock clock) {
         return TokenVerifier.forIssuer(issuers.issuer())
+                // the clock the tokens' iat and exp were stamped with
+                .clock(clock)
                 .jwksUri(IN_MEMORY_JWKS)
                 .fetcher(ownKeys)
                 .statusCheck(false)

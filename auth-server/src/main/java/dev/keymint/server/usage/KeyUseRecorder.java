@@ -86,8 +86,9 @@ public class KeyUseRecorder implements RecentKeyUse.Source, SchedulingConfigurer
                 repository.add(batch);
             }
             Instant hour = clock.instant().truncatedTo(ChronoUnit.HOURS);
-            tracked.keySet().removeIf(h -> h.hour().isBefore(hour.minus(Duration.ofHours(1))));
             if (!hour.equals(cleanedHour)) { // once an hour: only whole hours age out
+                Instant previousHour = hour.minus(Duration.ofHours(1));
+                tracked.keySet().removeIf(h -> h.hour().isBefore(previousHour));
                 repository.deleteBefore(hour.minus(JdbcKeyUseRepository.KEPT));
                 cleanedHour = hour;
             }

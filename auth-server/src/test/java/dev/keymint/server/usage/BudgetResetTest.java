@@ -26,8 +26,8 @@ class BudgetResetTest {
     void aKeyOverItsDailyBudgetGetsTokensAgainTheNextDayWithoutAWrite() {
         SettableClock clock = new SettableClock();
         try (KeymintServer server = KeymintServer.onFreshDatabase().clock(clock).start()) {
-            // Admin tokens are verified with the real clock: take them before moving the server's.
-            AdminClient admin = AdminClient.of(server, server.bootstrap("acme", "*:*"));
+            var adminKey = server.bootstrap("acme", "*:*");
+            AdminClient admin = AdminClient.of(server, adminKey);
             JsonNode key = admin.post("/keys", "{\"name\": \"daily\", \"scopes\": [\"read:x/**\"],"
                     + " \"request_budget\": {\"limit\": 10, \"period\": \"day\"}}").json();
             String id = key.get("id").asString();
@@ -39,6 +39,7 @@ class BudgetResetTest {
 
             Instant nextDay = LocalDate.now(ZoneOffset.UTC).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
             clock.jumpTo(nextDay.plusSeconds(60));
+            admin = AdminClient.of(server, adminKey); // the token taken yesterday has expired on the server's clock
 
             assertThat(tokens.basic(id, apiKey, "grant_type", "client_credentials").status()).isEqualTo(200);
             assertThat(admin.get("/keys/" + id).json().get("over_budget").asBoolean()).isFalse();
