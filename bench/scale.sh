@@ -298,8 +298,12 @@ sign_only after
 
 CEILING=$(jq -s 'map(.tokens_per_s) | add / length' "$WORK/signonly.jsonl")
 # The side loads' own view: the admin changes' latency (the barrier included) and the reporter's answers.
-CHANGES=$( [[ -s "$WORK/changes.txt" ]] && sort -k2 -n "$WORK/changes.txt" | awk '
-    {t[NR] = $2 * 1000; if ($1 != 200) bad++} END {printf "admin change p50 %.0f ms, max %.0f ms, %d not 200", t[int((NR + 1) / 2)], t[NR], bad}')
+# (None without side loads, SCALE_SIDE_LOADS=0.)
+CHANGES=""
+if [[ -s "$WORK/changes.txt" ]]; then
+    CHANGES=$(sort -k2 -n "$WORK/changes.txt" | awk '
+        {t[NR] = $2 * 1000; if ($1 != 200) bad++} END {printf "admin change p50 %.0f ms, max %.0f ms, %d not 200", t[int((NR + 1) / 2)], t[NR], bad}')
+fi
 INGEST=$(jq -c . "$WORK/ingest.json" 2>/dev/null || echo null)
 # f(n; d): n rounded to d decimals, "–" when unknown.
 # bracket(rows; i; g): the mean of g over the plain rows right before and right after rows[i].
