@@ -218,7 +218,7 @@ JQ_DEFS='def f(n; d): if n == null then "–" else (n * pow(10; d) | round / pow
         "$WORK/rows.jsonl"
     echo
     echo "launch → first token: from starting the JVM to the first 200 from POST /oauth/token (asked every 50 ms with a seeded key, read from PostgreSQL: the key cache starts empty). Spring's \"Started … in\": from SpringApplication.run to the context refreshed; process running for: the JVM's uptime then; before Spring: the difference (JVM start, the jar launcher, logging)."
-    echo "status lists rebuilt: the server's log line, on a thread of its own beside the start. foreign CPU %: the machine's busy time during the launch less the server's and PostgreSQL's, of all cores; the machine is shared: compare ways within a round (the ÷ column), not seconds across runs."
+    echo "status lists rebuilt: the server's log line, on a thread of its own beside the start. foreign CPU %: the machine's busy time during the launch less the server's and PostgreSQL's, of all cores (the poll's own curl, once the port is open, counts here); the machine is shared: compare ways within a round (the ÷ column), not seconds across runs."
 } >"$BENCH_DIR/STARTUP-RESULTS.md"
 log "wrote bench/STARTUP-RESULTS.md"
 cat "$BENCH_DIR/STARTUP-RESULTS.md"
