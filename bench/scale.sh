@@ -9,7 +9,9 @@
 # Per key count: tokens/s and their ratio to the first row's and to the sign-only ceiling (measured
 # before the first and after the last count, as bench/run.sh does), errors, p50/p99, server and
 # PostgreSQL CPU per token, the key cache's hit ratio over the measured window, RSS, launch → first
-# token, and the status lists' rebuild at start. Then, at the largest count and on the same server, the same token traffic twice more,
+# token, and the status lists' rebuild at start. At the largest count, before its rows, SCALE_SIDE_SETTLE
+# seconds (default 120) of the token traffic with every side load below at once, so that the rows measure
+# a server that has compiled all these paths (settle_side_loads says why). Then, on the same server, the same token traffic twice more,
 # each next to a side load (started before the warm-up), to show what it takes from the token path:
 #   - status lists: verifiers fetching every list (bench/status.lua, one connection, SCALE_STATUS_RATE
 #     GETs/s, default 20, half with If-None-Match) while an admin disables or enables one key
@@ -23,7 +25,7 @@
 #
 # Environment (all optional): SCALE_KEYS, SCALE_SPREAD, SCALE_ZIPF_S, SCALE_CONCURRENCY,
 # SCALE_DURATION (measured seconds per row, default 30), SCALE_WARMUP (default 30, side load running),
-# SCALE_SIDE_LOADS, SCALE_STATUS_RATE, SCALE_STATUS_CHANGES, SCALE_STATUS_REVOKED_PERCENT,
+# SCALE_SIDE_LOADS, SCALE_SIDE_SETTLE, SCALE_STATUS_RATE, SCALE_STATUS_CHANGES, SCALE_STATUS_REVOKED_PERCENT,
 # SCALE_INGEST_RATE, SCALE_INGEST_KEYS,
 # SCALE_ALGORITHM (default RS256), BENCH_PORT (default 18085; the management port is the next one),
 # BENCH_JAVA_OPTS (default as bench/run.sh but -Xmx192m: with 100,000 keys in use the live heap is
@@ -51,6 +53,7 @@ STATUS_CHANGES=${SCALE_STATUS_CHANGES:-1}
 REVOKED_PERCENT=${SCALE_STATUS_REVOKED_PERCENT:-1}
 INGEST_RATE=${SCALE_INGEST_RATE:-10}
 INGEST_KEYS=${SCALE_INGEST_KEYS:-100}
+SIDE_SETTLE=${SCALE_SIDE_SETTLE:-120}
 # Keys the admin disables and enables in turn during the status-list row: none of them is in the token traffic.
 CHANGE_POOL=20
 PORT=${BENCH_PORT:-18085}
@@ -158,6 +161,7 @@ run_count() {
         --logging.level.dev.keymint.server.status.StatusListTokens=DEBUG
     log "$keys keys: first token ${FIRST_TOKEN_MS} ms after launch"
     prime_keys "$keys"
+    if [[ "$SIDE_LOADS" == 1 && "$keys" == "${COUNTS##* }" ]]; then settle_side_loads "$keys"; fi
     log "$keys keys: warming up ${WARMUP} s"
     tokens "$WARMUP" "$WORK/warmup.json"
     measure "$keys" plain
@@ -257,19 +261,51 @@ change_keys() {
     done
 }
 
-# status_list_row KEYS: the token traffic while verifiers fetch the lists and an admin changes keys.
-status_list_row() {
-    local keys=$1 side_seconds=$((WARMUP + DURATION + 10)) lists token
+# start_status_load SECONDS: verifiers fetching every list and an admin changing keys, for SECONDS, in the background.
+start_status_load() {
+    local seconds=$1 lists token
     lists=$(curl -s "$BASE/oauth/status" | jq '.status_lists | length')
     token=$(curl -s -u "$BENCH_CLIENT_ID:$BENCH_API_KEY" -d grant_type=client_credentials "$URL" | jq -r .access_token)
-    log "$keys keys, status lists: $lists list(s) fetched at $STATUS_RATE/s, $STATUS_CHANGES key change(s)/s; warming up ${WARMUP} s"
+    log "status lists: $lists list(s) fetched at $STATUS_RATE/s, $STATUS_CHANGES key change(s)/s"
     : >"$WORK/changes.txt"
     BENCH_STATUS_LISTS=$lists BENCH_STATUS_DELAY_MS=$(awk -v r="$STATUS_RATE" 'BEGIN{print int(1000 / r)}') \
-        timeout $((side_seconds + 30)) wrk -t1 -c1 -d"${side_seconds}s" -s "$BENCH_DIR/status.lua" "$BASE" >/dev/null &
+        timeout $((seconds + 30)) wrk -t1 -c1 -d"${seconds}s" -s "$BENCH_DIR/status.lua" "$BASE" >/dev/null &
     SIDE_PIDS+=($!)
-    change_keys "$side_seconds" "$token" &
+    change_keys "$seconds" "$token" &
     SIDE_PIDS+=($!)
+}
+
+# start_ingest_load SECONDS OUT: resource servers reporting usage at a steady rate for SECONDS (after the
+# reporter's own 5 s warm-up), in the background; the reporter's JSON (its totals check) in OUT.
+start_ingest_load() {
+    log "usage ingest: $INGEST_RATE reports/s of $INGEST_KEYS keys each"
+    java "$BENCH_DIR/IngestBench.java" "$BASE" "$BENCH_CLIENT_ID" "$BENCH_API_KEY" "$INGEST_KEYS" 2 \
+        "$1" "$INGEST_RATE" >"$2" 2>"${2%.json}.log" &
+    SIDE_PIDS+=($!)
+}
+
+# settle_side_loads KEYS: the token traffic with every side load at once for SIDE_SETTLE s, before the
+# rows that compare them. A request path the server has not run yet costs several times its steady
+# price while the JIT compiles it (measured: a status-list GET at 20/s took ~5 ms of server CPU in its
+# first minute, 1–3 ms from the fourth), and compiling it can make the token path's code be
+# recompiled too; a deployment serves lists, admin calls and reports all day, so every row after this
+# one measures a server that has run them all.
+settle_side_loads() {
+    local keys=$1
+    ((SIDE_SETTLE > 0)) || return 0
+    log "$keys keys: token traffic with every side load for ${SIDE_SETTLE} s before the rows"
+    start_status_load "$SIDE_SETTLE"
+    start_ingest_load "$SIDE_SETTLE" "$WORK/settle-ingest.json"
+    tokens "$SIDE_SETTLE" "$WORK/settle.json"
+    stop_side_load
+}
+
+# status_list_row KEYS: the token traffic while verifiers fetch the lists and an admin changes keys.
+status_list_row() {
+    local keys=$1
+    start_status_load $((WARMUP + DURATION + 10))
     wait_for_side_load "/oauth/status/{listId}"
+    log "$keys keys, status lists: warming up ${WARMUP} s"
     tokens "$WARMUP" "$WORK/warmup.json"
     measure "$keys" "status lists"
     stop_side_load
@@ -278,12 +314,10 @@ status_list_row() {
 # ingest_row KEYS: the token traffic while resource servers report usage at a steady rate.
 ingest_row() {
     local keys=$1
-    log "$keys keys, usage ingest: $INGEST_RATE reports/s of $INGEST_KEYS keys each; warming up ${WARMUP} s"
-    # Its own 5 s warm-up, then posting until the token traffic's measured window has passed.
-    java "$BENCH_DIR/IngestBench.java" "$BASE" "$BENCH_CLIENT_ID" "$BENCH_API_KEY" "$INGEST_KEYS" 2 \
-        $((WARMUP + DURATION + 2)) "$INGEST_RATE" >"$WORK/ingest.json" 2>"$WORK/ingest.log" &
-    SIDE_PIDS+=($!)
+    # Posting until the token traffic's measured window has passed.
+    start_ingest_load $((WARMUP + DURATION + 2)) "$WORK/ingest.json"
     wait_for_side_load "/admin/v1/usage-reports"
+    log "$keys keys, usage ingest: warming up ${WARMUP} s"
     tokens "$WARMUP" "$WORK/warmup.json"
     measure "$keys" "usage ingest"
     log "$keys keys, usage ingest: waiting for the reporter's totals check"
@@ -376,7 +410,7 @@ JQ_DEFS='def f(n; d): if n == null then "–" else (n * pow(10; d) | round / pow
         echo
         echo "status lists: bench/status.lua fetches every list with gzip at about $STATUS_RATE/s, half of the requests with If-None-Match; the admin API disables or enables one of $CHANGE_POOL keys outside the traffic about $STATUS_CHANGES time(s) a second, each change making the next fetch re-sign its list."
         echo "usage ingest: bench/IngestBench.java, 2 threads posting up to $INGEST_RATE reports/s of $INGEST_KEYS keys each to POST /admin/v1/usage-reports."
-        echo "÷ plain rows: against the mean of the plain rows measured right before and right after that side row (tokens/s, and server CPU per token)."
+        echo "÷ plain rows: against the mean of the plain rows measured right before and right after that side row (tokens/s, and server CPU per token). Before the first row at this count: ${SIDE_SETTLE} s of the token traffic with both side loads at once, so every row measures a server that has compiled all these paths."
         echo "Side-load rates are what the server answered in the measured window (its http_server_requests metrics; re-signs from its debug log). Server and PostgreSQL CPU per token include the side load's work. side clients' CPU %: the side load's own clients (wrk, curl, the IngestBench JVM), on the same cores as the server, so part of any dent; foreign CPU leaves them out."
     fi
 } >"$BENCH_DIR/SCALE-RESULTS.md"
