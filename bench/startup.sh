@@ -23,9 +23,9 @@
 #
 # Every timed round holds the bench lock (BENCH_LOCK, default /tmp/keymint-bench.lock; flock), as do
 # the build, the seeding and the training runs; it is released in between, so other benchmarks on the
-# machine can take turns. Takes about 1 min of preparation per million keys, 1 min for the training
-# runs and, per round, 8 launches of 5–15 s: about 10 minutes with the defaults on a quiet 2-core
-# machine (plus the build and any wait for the lock).
+# machine can take turns. Takes about 25 s of seeding per million keys, 50 s for the two training runs
+# and, per round, 8 launches of 5–12 s: 284 s in all with the defaults on the 2-core machine, moderately
+# busy (plus the build and any wait for the lock).
 #
 # Environment (all optional): STARTUP_KEYS, STARTUP_ROUNDS, STARTUP_WAYS (default the four above),
 # STARTUP_EXTRA_OPTS, STARTUP_JDK17 and STARTUP_JDK25 (JDK homes; defaults /usr/lib/jvm/java-17-openjdk-amd64 and
