@@ -40,6 +40,29 @@ drop_db() {
     psql $PG_OPTS -qXc "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1 || true
 }
 
+# seed_keys KEYS SPREAD REVOKED_PERCENT POOL: into $DB (bootstrapped: organization acme), by COPY
+# (bench/scale-keys.py: seconds, not a million admin calls), KEYS keys of acme, the Authorization
+# values of SPREAD of them in $WORK/authorizations.txt (most popular first); besides them, as a
+# deployment has, REVOKED_PERCENT % as many revoked keys (their entries make the status lists what they
+# are at that size) and POOL active ones outside the traffic, named churn00000000000 and up. Sets
+# ORGANIZATION (acme's id) and SEED_MS.
+seed_keys() {
+    local keys=$1 spread=$2 revoked_percent=$3 pool=$4 t0
+    t0=$(date +%s%N)
+    ORGANIZATION=$(psql $PG_OPTS -d "$DB" -qAtXc "select id from organizations where slug = 'acme'")
+    python3 "$BENCH_DIR/scale-keys.py" "$keys" "$spread" "$ORGANIZATION" "$WORK/keys.tsv" "$WORK/authorizations.txt"
+    psql $PG_OPTS -d "$DB" -qX -v ON_ERROR_STOP=1 >/dev/null <<SQL
+\copy api_keys (id, organization_id, name, secret_hash, scopes) from '$WORK/keys.tsv'
+insert into api_keys (id, organization_id, name, secret_hash, scopes, status, revoked_at)
+select 'churn' || lpad(g::text, 11, '0'), $ORGANIZATION, 'churn', sha256(('churn' || g)::bytea), array['read:x/**'],
+       case when g < $pool then 'active' else 'revoked' end, case when g >= $pool then now() end
+  from generate_series(0, $((pool + keys * revoked_percent / 100 - 1))) g;
+vacuum analyze api_keys;
+SQL
+    rm -f "$WORK/keys.tsv"
+    SEED_MS=$((($(date +%s%N) - t0) / 1000000))
+}
+
 # bootstrap_key JSON: organization acme with a *:* key (CLI output in JSON, its log next to it);
 # exports BENCH_CLIENT_ID and BENCH_API_KEY, which bench/token.lua reads.
 bootstrap_key() {
@@ -51,28 +74,53 @@ bootstrap_key() {
 }
 
 # wait_for_token URL LOG SECONDS CURL_AUTH...: poll URL every 50 ms until the server in $SERVER_PID
-# gives a token; if it dies or the time runs out, show the tail of its LOG and exit.
+# gives a token; if it dies or the time runs out, show the tail of its LOG and exit. The poll must not
+# slow down the launch it times: on 2 cores a curl, date and sleep every 50 ms took about 0.4 of a core
+# (processes started, libraries loaded). So until the port takes connections the poll is a connect from
+# bash itself, and the pause a read that times out on a pipe nobody writes to: no process at all.
 wait_for_token() {
-    local url=$1 log=$2 seconds=$3 code=000 deadline
+    local url=$1 log=$2 seconds=$3 code=000 deadline address pause
     shift 3
-    deadline=$(($(date +%s) + seconds))
-    while (($(date +%s) < deadline)); do
+    address=${url#*://}
+    address=${address%%/*}
+    exec {pause}<> <(:)
+    deadline=$((SECONDS + seconds))
+    while ((SECONDS < deadline)); do
         kill -0 "$SERVER_PID" 2>/dev/null || { tail -50 "$log" >&2; exit 1; }
-        code=$(curl -s -o /dev/null -w '%{http_code}' -m 2 "$@" -d grant_type=client_credentials "$url" || true)
-        [[ "$code" == 200 ]] && return 0
-        sleep 0.05
+        if { : <>"/dev/tcp/${address%:*}/${address##*:}"; } 2>/dev/null; then
+            code=$(curl -s -o /dev/null -w '%{http_code}' -m 2 "$@" -d grant_type=client_credentials "$url" || true)
+            if [[ "$code" == 200 ]]; then
+                exec {pause}>&-
+                return 0
+            fi
+        fi
+        read -r -t 0.05 -u "$pause" || true
     done
     echo "no token within $seconds s" >&2
     tail -50 "$log" >&2
     exit 1
 }
 
-# cleanup, the scripts' EXIT trap: stop the server, drop $DB, remove $WORK (BENCH_KEEP=1 keeps it),
-# and leave with the script's own exit status.
+# first_token LOG AUTHORIZATION COMMAND...: launch COMMAND as the server ($SERVER_PID, output in LOG)
+# and time it to its first token from $URL, asked with this Authorization header (at most 180 s):
+# FIRST_TOKEN_MS (launch → first 200) and FIRST_RSS_KB (VmRSS then).
+first_token() {
+    local log=$1 authorization=$2 t0
+    shift 2
+    t0=$(date +%s%N)
+    "$@" >"$log" 2>&1 &
+    SERVER_PID=$!
+    wait_for_token "$URL" "$log" 180 -H "Authorization: $authorization"
+    FIRST_TOKEN_MS=$((($(date +%s%N) - t0) / 1000000))
+    FIRST_RSS_KB=$(status_kb "$SERVER_PID" VmRSS)
+}
+
+# cleanup, the scripts' EXIT trap: stop the server, drop $DB and every database in $DBS, remove $WORK
+# (BENCH_KEEP=1 keeps it), and leave with the script's own exit status.
 cleanup() {
-    local rc=$?
+    local rc=$? db
     stop_server
-    [[ -z "$DB" ]] || drop_db
+    for db in ${DB:-} ${DBS:-}; do DB=$db drop_db; done
     if [[ -z "${BENCH_KEEP:-}" ]]; then rm -rf "$WORK"; else echo "kept $WORK" >&2; fi
     exit $rc
 }

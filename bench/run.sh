@@ -178,23 +178,18 @@ start_server() {
 
     wait_quiet
     log "$alg: starting server on JDK $JDK ($JAVA_OPTS)"
-    local t0 t1
-    t0=$(date +%s%N)
     # shellcheck disable=SC2086
-    "$JAVA" $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 >"$WORK/server-$JDK-$alg.log" 2>&1 &
-    SERVER_PID=$!
-    wait_for_token "$URL" "$WORK/server-$JDK-$alg.log" 60 -u "$BENCH_CLIENT_ID:$BENCH_API_KEY"
-    t1=$(date +%s%N)
-    local rss; rss=$(status_kb "$SERVER_PID" VmRSS)
-    log "$alg: first token $(((t1 - t0) / 1000000)) ms after launch; warming up ${WARMUP}s at concurrency 32"
+    first_token "$WORK/server-$JDK-$alg.log" "Basic $(printf '%s:%s' "$BENCH_CLIENT_ID" "$BENCH_API_KEY" | base64 -w0)" \
+        "$JAVA" $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1
+    log "$alg: first token $FIRST_TOKEN_MS ms after launch; warming up ${WARMUP}s at concurrency 32"
     BENCH_AUTH=basic BENCH_OUT="$WORK/warmup-$alg.json" timeout $((WARMUP + 30)) \
         wrk -t1 -c32 -d"${WARMUP}s" -s "$BENCH_DIR/token.lua" "$URL" >/dev/null
     # Read only now: Tomcat answers before Spring logs "Started … in", so right at the first token
     # the line is often not written yet.
     local started
     started=$(grep -o 'Started KeymintApplication in [0-9.]* seconds' "$WORK/server-$JDK-$alg.log" | grep -o '[0-9.]*' | head -1 || true)
-    jq -nc --arg jdk "$JDK" --arg alg "$alg" --argjson ms "$(((t1 - t0) / 1000000))" --arg spring "${started:-?}" \
-        --argjson rss "$rss" \
+    jq -nc --arg jdk "$JDK" --arg alg "$alg" --argjson ms "$FIRST_TOKEN_MS" --arg spring "${started:-?}" \
+        --argjson rss "$FIRST_RSS_KB" \
         '{jdk: $jdk, alg: $alg, first_token_ms: $ms, spring_started_s: $spring, rss_mb: ($rss / 1024)}' >>"$WORK/startup.jsonl"
 }
 

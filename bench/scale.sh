@@ -145,39 +145,20 @@ prime_keys() {
 # run_count KEYS: seed, start, first token, warm up, measure the plain row; at the largest count the
 # side-load rows on the same server.
 run_count() {
-    local keys=$1 t0 t1
+    local keys=$1
     fresh_db
     export KEYMINT_SIGNING_ALGORITHM=$ALG PORT
     bootstrap_key "$WORK/bootstrap.json"
-    ORGANIZATION=$(psql $PG_OPTS -d "$DB" -qAtXc "select id from organizations where slug = 'acme'")
     log "$keys keys: seeding"
-    t0=$(date +%s%N)
-    python3 "$BENCH_DIR/scale-keys.py" "$keys" "$SPREAD" "$ORGANIZATION" "$WORK/keys.tsv" "$WORK/authorizations.txt"
-    # Besides them, as a deployment has: revoked keys (their entries make the status list what it is at that
-    # size) and the keys the status-list row disables and enables; none of them is in the token traffic.
-    psql $PG_OPTS -d "$DB" -qX -v ON_ERROR_STOP=1 >/dev/null <<SQL
-\copy api_keys (id, organization_id, name, secret_hash, scopes) from '$WORK/keys.tsv'
-insert into api_keys (id, organization_id, name, secret_hash, scopes, status, revoked_at)
-select 'churn' || lpad(g::text, 11, '0'), $ORGANIZATION, 'churn', sha256(('churn' || g)::bytea), array['read:x/**'],
-       case when g < $CHANGE_POOL then 'active' else 'revoked' end, case when g >= $CHANGE_POOL then now() end
-  from generate_series(0, $((CHANGE_POOL + keys * REVOKED_PERCENT / 100 - 1))) g;
-vacuum analyze api_keys;
-SQL
-    t1=$(date +%s%N)
+    seed_keys "$keys" "$SPREAD" "$REVOKED_PERCENT" "$CHANGE_POOL"
     local first; first=$(head -1 "$WORK/authorizations.txt")
-    SEED_MS=$(((t1 - t0) / 1000000))
-    rm -f "$WORK/keys.tsv"
 
     log "$keys keys: starting the server ($JAVA_OPTS)"
     SERVER_LOG="$WORK/server-$keys.log"
-    t0=$(date +%s%N)
     # shellcheck disable=SC2086
-    MALLOC_ARENA_MAX=$MALLOC_ARENAS java $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1 --management.server.port="$MANAGEMENT_PORT" \
-        --logging.level.dev.keymint.server.status.StatusListTokens=DEBUG >"$SERVER_LOG" 2>&1 &
-    SERVER_PID=$!
-    wait_for_token "$URL" "$SERVER_LOG" 180 -H "Authorization: $first"
-    t1=$(date +%s%N)
-    FIRST_TOKEN_MS=$(((t1 - t0) / 1000000)) FIRST_RSS=$(status_kb "$SERVER_PID" VmRSS)
+    first_token "$SERVER_LOG" "$first" env MALLOC_ARENA_MAX="$MALLOC_ARENAS" java $JAVA_OPTS -jar "$JAR" \
+        --server.address=127.0.0.1 --management.server.port="$MANAGEMENT_PORT" \
+        --logging.level.dev.keymint.server.status.StatusListTokens=DEBUG
     log "$keys keys: first token ${FIRST_TOKEN_MS} ms after launch"
     prime_keys "$keys"
     if [[ "$SIDE_LOADS" == 1 && "$keys" == "${COUNTS##* }" ]]; then settle_side_loads "$keys"; fi
@@ -219,7 +200,7 @@ measure() {
             - $(requests "$WORK/metrics-0" "${file%:*}" "${file##*:}")))")
     done
     jq -c --argjson keys "$keys" --arg load "$load" --argjson spread "$(wc -l <"$WORK/authorizations.txt")" \
-        --argjson seed "$SEED_MS" --argjson first "$FIRST_TOKEN_MS" --argjson first_rss "$FIRST_RSS" \
+        --argjson seed "$SEED_MS" --argjson first "$FIRST_TOKEN_MS" --argjson first_rss "$FIRST_RSS_KB" \
         --argjson rebuild "$(grep -o -m1 'Status lists rebuilt from the database: .* in [0-9]* ms' "$SERVER_LOG" \
             | grep -o '[0-9]* ms$' | cut -d' ' -f1 | grep . || echo null)" \
         --argjson st "$((s1 - s0))" --argjson pt "$((p1 - p0))" --argjson tck "$CLK_TCK" --arg m0 "$m0" --arg m1 "$m1" \
@@ -351,8 +332,12 @@ sign_only after
 
 CEILING=$(jq -s 'map(.tokens_per_s) | add / length' "$WORK/signonly.jsonl")
 # The side loads' own view: the admin changes' latency (the barrier included) and the reporter's answers.
-CHANGES=$( [[ -s "$WORK/changes.txt" ]] && sort -k2 -n "$WORK/changes.txt" | awk '
-    {t[NR] = $2 * 1000; if ($1 != 200) bad++} END {printf "admin change p50 %.0f ms, max %.0f ms, %d not 200", t[int((NR + 1) / 2)], t[NR], bad}')
+# (None without side loads, SCALE_SIDE_LOADS=0.)
+CHANGES=""
+if [[ -s "$WORK/changes.txt" ]]; then
+    CHANGES=$(sort -k2 -n "$WORK/changes.txt" | awk '
+        {t[NR] = $2 * 1000; if ($1 != 200) bad++} END {printf "admin change p50 %.0f ms, max %.0f ms, %d not 200", t[int((NR + 1) / 2)], t[NR], bad}')
+fi
 INGEST=$(jq -c . "$WORK/ingest.json" 2>/dev/null || echo null)
 # f(n; d): n rounded to d decimals, "–" when unknown.
 # bracket(rows; i; g): the mean of g over the plain rows right before and right after rows[i].
