@@ -9,16 +9,16 @@
 # Per key count: tokens/s and their ratio to the first row's and to the sign-only ceiling (measured
 # before the first and after the last count, as bench/run.sh does), errors, p50/p99, server and
 # PostgreSQL CPU per token, the key cache's hit ratio over the measured window, RSS, launch → first
-# token, and the status lists' rebuild at start. At the largest count, before its rows, SCALE_SIDE_SETTLE
-# seconds (default 120) of the token traffic with every side load below at once, so that the rows measure
-# a server that has compiled all these paths (settle_side_loads says why). Then, on the same server, the same token traffic twice more,
+# token, and the status lists' rebuild at start. At the largest count, after its plain row, SCALE_SIDE_SETTLE
+# seconds (default 120) of the token traffic with every side load below at once, so that the rows after it
+# measure a server that has compiled all these paths (settle_side_loads says why). Then, on the same server, the same token traffic twice more,
 # each next to a side load (started before the warm-up), to show what it takes from the token path:
 #   - status lists: verifiers fetching every list (bench/status.lua, one connection, SCALE_STATUS_RATE
 #     GETs/s, default 20, half with If-None-Match) while an admin disables or enables one key
 #     SCALE_STATUS_CHANGES times a second (default 1), so the list is re-signed after each change;
 #   - usage ingest: bench/IngestBench.java posting reports of SCALE_INGEST_KEYS keys (default 100) at
 #     SCALE_INGEST_RATE reports/s (default 10) from 2 threads.
-# A plain row after each of them; each side row: tokens/s (and server CPU per token) ÷ the mean of the plain rows right before and after it, p99, and the
+# A plain row before and after each of them; each side row: tokens/s (and server CPU per token) ÷ the mean of the plain rows right before and after it, p99, and the
 # side load's own rate in the measured window (from the server's request metrics). SCALE_SIDE_LOADS=0
 # leaves them out. Writes bench/SCALE-RESULTS.md with a targets table. Everything started is stopped
 # and the database dropped on exit; traffic goes only to 127.0.0.1.
@@ -161,13 +161,15 @@ run_count() {
         --logging.level.dev.keymint.server.status.StatusListTokens=DEBUG
     log "$keys keys: first token ${FIRST_TOKEN_MS} ms after launch"
     prime_keys "$keys"
-    if [[ "$SIDE_LOADS" == 1 && "$keys" == "${COUNTS##* }" ]]; then settle_side_loads "$keys"; fi
     log "$keys keys: warming up ${WARMUP} s"
     tokens "$WARMUP" "$WORK/warmup.json"
+    # The key-count row: the token traffic alone, as at every count.
     measure "$keys" plain
     if [[ "$SIDE_LOADS" == 1 && "$keys" == "${COUNTS##* }" ]]; then
-        # Plain rows between the side rows, so each side row is judged against the plain rows on either
+        settle_side_loads "$keys"
+        # A plain row around each side row, so each side row is judged against the plain rows on either
         # side of it: this machine's speed drifts over minutes, and so may the server's own after a side load.
+        measure "$keys" "plain, settled"
         status_list_row "$keys"
         measure "$keys" "plain, between"
         ingest_row "$keys"
@@ -410,7 +412,7 @@ JQ_DEFS='def f(n; d): if n == null then "–" else (n * pow(10; d) | round / pow
         echo
         echo "status lists: bench/status.lua fetches every list with gzip at about $STATUS_RATE/s, half of the requests with If-None-Match; the admin API disables or enables one of $CHANGE_POOL keys outside the traffic about $STATUS_CHANGES time(s) a second, each change making the next fetch re-sign its list."
         echo "usage ingest: bench/IngestBench.java, 2 threads posting up to $INGEST_RATE reports/s of $INGEST_KEYS keys each to POST /admin/v1/usage-reports."
-        echo "÷ plain rows: against the mean of the plain rows measured right before and right after that side row (tokens/s, and server CPU per token). Before the first row at this count: ${SIDE_SETTLE} s of the token traffic with both side loads at once, so every row measures a server that has compiled all these paths."
+        echo "÷ plain rows: against the mean of the plain rows measured right before and right after that side row (tokens/s, and server CPU per token). Between the key-count row (the first, plain) and the rows after it: ${SIDE_SETTLE} s of the token traffic with both side loads at once, so those rows measure a server that has compiled all these paths; their peak RSS (VmHWM) includes that settling, all loads at once."
         echo "Side-load rates are what the server answered in the measured window (its http_server_requests metrics; re-signs from its debug log). Server and PostgreSQL CPU per token include the side load's work. side clients' CPU %: the side load's own clients (wrk, curl, the IngestBench JVM), on the same cores as the server, so part of any dent; foreign CPU leaves them out."
     fi
 } >"$BENCH_DIR/SCALE-RESULTS.md"
