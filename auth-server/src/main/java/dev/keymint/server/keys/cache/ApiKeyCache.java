@@ -32,6 +32,7 @@ public final class ApiKeyCache {
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder evictions = new LongAdder();
+    private final LongAdder lapses = new LongAdder();
     private volatile boolean confirmed;
     private volatile long confirmedUntilNanos;
     /** When the round trip of the last confirmation was sent; 0 before the first. */
@@ -124,6 +125,11 @@ public final class ApiKeyCache {
         return misses.sum();
     }
 
+    /** Leases that ran out while memory answered (see {@link #lapsed}). */
+    long lapses() {
+        return lapses.sum();
+    }
+
     /** Keys dropped to stay within {@code maxEntries}: a steady rise says the cache is smaller than the keys in use. */
     long evictions() {
         return evictions.sum();
@@ -166,6 +172,19 @@ public final class ApiKeyCache {
         confirmedUntilNanos = sentAtNanos + leaseNanos;
         lastConfirmedNanos = sentAtNanos;
         confirmed = true;
+    }
+
+    /**
+     * Memory is not answering as a confirmation begins: an admin change may have stopped waiting for
+     * this instance, so nothing remembered may be trusted. When memory had been confirmed, its lease
+     * ran out (a round trip slower than the lease, or the listener not scheduled for that long): that
+     * is counted, because every key in use is then read from PostgreSQL again.
+     */
+    void lapsed() {
+        if (confirmed) {
+            lapses.increment();
+        }
+        forgetAll();
     }
 
     /** Changes may have been missed: answer from the database until confirmed again. */

@@ -43,6 +43,9 @@ class KeyCacheConfiguration {
             FunctionCounter.builder("keymint.keys.cache.evictions", cache, ApiKeyCache::evictions)
                     .description("Keys dropped from memory to stay within max-entries")
                     .register(registry);
+            FunctionCounter.builder("keymint.keys.cache.lapses", cache, ApiKeyCache::lapses)
+                    .description("Times the listener's lease ran out while memory answered, so every key held was forgotten")
+                    .register(registry);
         });
         return cache;
     }

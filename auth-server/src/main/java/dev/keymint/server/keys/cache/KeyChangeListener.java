@@ -164,7 +164,7 @@ final class KeyChangeListener implements SmartLifecycle {
             // The lease lapsed (a slow round trip): admin changes may have stopped waiting for this
             // instance, so nothing remembered before now may be trusted. (Followers need no rebuild:
             // the connection still delivers every announcement, in order, before the next confirmation.)
-            cache.forgetAll();
+            cache.lapsed();
         }
         long sentAt = System.nanoTime();
         OffsetDateTime databaseNow;

@@ -174,6 +174,39 @@ class ApiKeyCacheTest {
         assertThat(afterRelease.status()).isEqualTo(200);
     }
 
+    @Test
+    void leaseWhenItRunsOutWhileMemoryAnswersThenEveryKeyIsForgottenAndTheLapseCounted() throws Exception {
+        Key key = createKeys("lapsing", 1).get(0);
+        TokenClient tokens = new TokenClient(second.tokenEndpoint());
+        ApiKeyCache cache = second.bean(ApiKeyCache.class);
+        MeterRegistry meters = second.bean(MeterRegistry.class);
+        awaitAnsweringFromMemory(second);
+        assertThat(key.token(tokens).status()).isEqualTo(200);
+        assertThat(cache.remembers(key.id())).isTrue();
+        double lapsesBefore = meters.get("keymint.keys.cache.lapses").functionCounter().count();
+
+        // The listeners cannot record a confirmation for longer than their lease (2 s).
+        try (Connection connection = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
+             Statement sql = connection.createStatement()) {
+            connection.setAutoCommit(false);
+            sql.execute("lock table key_cache_instances in share mode");
+            Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+            while (cache.answeringFromMemory() && Instant.now().isBefore(deadline)) {
+                sleep(10);
+            }
+            // The confirmation stuck behind the lock was sent up to a heartbeat (0.5 s) after the last
+            // one: released now, it would still grant a lease. Held past that, it grants none.
+            sleep(1500);
+            connection.rollback();
+        }
+        awaitAnsweringFromMemory(second);
+
+        assertThat(meters.get("keymint.keys.cache.lapses").functionCounter().count()).isGreaterThan(lapsesBefore);
+        assertThat(cache.remembers(key.id())).as("forgotten when the lease ran out").isFalse();
+        assertThat(key.token(tokens).status()).isEqualTo(200);
+        assertThat(cache.remembers(key.id())).as("read again and remembered").isTrue();
+    }
+
     /**
      * The announcements of a change can reach a listener while it is confirming: it applies them but
      * its confirmation, stamped before they were made, does not cover them, so it must confirm again
