@@ -215,7 +215,7 @@ stop_servers() {
 # counts: A B, B A, A B), and each count is judged against the first count of the same round: rows
 # measured one count after the other, minutes apart, differed by as much as a quarter on this machine
 # with no change to the code (2026-12-02: 0.70–0.73 sequentially where the same two servers side by
-# side gave 1.0). Each turn starts with REWARM s of traffic, not measured: caches the other servers
+# side, alternating 20 s windows, gave 0.94–1.12). Each turn starts with REWARM s of traffic, not measured: caches the other servers
 # used in between.
 rounds() {
     local counts=($COUNTS) n round i keys
