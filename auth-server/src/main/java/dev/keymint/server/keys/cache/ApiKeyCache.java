@@ -33,6 +33,8 @@ public final class ApiKeyCache {
     private final LongAdder misses = new LongAdder();
     private final LongAdder evictions = new LongAdder();
     private final LongAdder lapses = new LongAdder();
+    private final LongAdder interruptions = new LongAdder();
+    private final LongAdder unansweredLookups = new LongAdder();
     private volatile boolean confirmed;
     private volatile long confirmedUntilNanos;
     /** When the round trip of the last confirmation was sent; 0 before the first. */
@@ -54,6 +56,7 @@ public final class ApiKeyCache {
     public Optional<ApiKey> findById(String id) {
         if (!answeringFromMemory()) {
             misses.increment();
+            unansweredLookups.increment();
             return keys.findById(id);
         }
         ApiKey remembered = rows.getIfPresent(id);
@@ -75,6 +78,7 @@ public final class ApiKeyCache {
     public List<ApiKey> findAllById(Collection<String> ids) {
         if (!answeringFromMemory()) {
             misses.add(ids.size());
+            unansweredLookups.add(ids.size());
             return keys.findAllById(ids, null, null);
         }
         List<ApiKey> found = new ArrayList<>(ids.size());
@@ -128,6 +132,16 @@ public final class ApiKeyCache {
     /** Leases that ran out while memory answered (see {@link #lapsed}). */
     long lapses() {
         return lapses.sum();
+    }
+
+    /** Listener connections lost while memory answered (see {@link #interrupted}). */
+    long interruptions() {
+        return interruptions.sum();
+    }
+
+    /** Lookups made while memory was not answering (counted among the misses too). */
+    long unansweredLookups() {
+        return unansweredLookups.sum();
     }
 
     /** Keys dropped to stay within {@code maxEntries}: a steady rise says the cache is smaller than the keys in use. */
@@ -185,6 +199,19 @@ public final class ApiKeyCache {
             lapses.increment();
         }
         forgetAll();
+    }
+
+    /**
+     * The listener's connection failed (or a round trip outlasted its network timeout): as
+     * {@link #unconfirmed}, and counted when memory had been confirmed, because every key in use is
+     * then read from PostgreSQL again, and until the listener confirms on a new connection every
+     * lookup is.
+     */
+    void interrupted() {
+        if (confirmed) {
+            interruptions.increment();
+        }
+        unconfirmed();
     }
 
     /** Changes may have been missed: answer from the database until confirmed again. */

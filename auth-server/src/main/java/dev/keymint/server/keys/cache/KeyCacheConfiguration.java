@@ -46,6 +46,12 @@ class KeyCacheConfiguration {
             FunctionCounter.builder("keymint.keys.cache.lapses", cache, ApiKeyCache::lapses)
                     .description("Times the listener's lease ran out while memory answered, so every key held was forgotten")
                     .register(registry);
+            FunctionCounter.builder("keymint.keys.cache.interruptions", cache, ApiKeyCache::interruptions)
+                    .description("Times the listener's connection failed while memory answered, so every key held was forgotten")
+                    .register(registry);
+            FunctionCounter.builder("keymint.keys.cache.unanswered", cache, ApiKeyCache::unansweredLookups)
+                    .description("Key lookups made while memory was not answering (listener not confirmed); also counted as misses")
+                    .register(registry);
         });
         return cache;
     }

@@ -112,6 +112,11 @@ final class KeyChangeListener implements SmartLifecycle {
                 listening.setNetworkTimeout(Runnable::run, networkTimeoutMillis);
                 PGConnection notifications = listening.unwrap(PGConnection.class);
                 try (Statement statement = listening.createStatement()) {
+                    // A confirmation need not outlive a crash of PostgreSQL, which ends this connection
+                    // (so memory is forgotten) and at worst leaves an older confirmation behind, which
+                    // holds admin changes up longer, never shorter. Not waiting for the WAL flush keeps
+                    // a disk busy with a checkpoint out of the round trip the lease depends on.
+                    statement.execute("set synchronous_commit = off");
                     statement.execute("listen " + CHANNEL);
                     statement.execute("delete from key_cache_instances where lease_until < now() - interval '1 day'");
                 }
@@ -127,10 +132,11 @@ final class KeyChangeListener implements SmartLifecycle {
                     }
                 }
             } catch (SQLException | RuntimeException e) {
-                unconfirmed();
                 if (!mayRun()) {
+                    unconfirmed(); // stopped: the connection was aborted on purpose
                     return;
                 }
+                interrupted();
                 availability.suspect(e.getMessage());
                 if (failures++ == 0) {
                     log.warn("Not listening for API key changes ({}); every token request reads its key from "
@@ -224,6 +230,12 @@ final class KeyChangeListener implements SmartLifecycle {
 
     private void unconfirmed() {
         cache.unconfirmed();
+        followers.forEach(KeyChangeFollower::unconfirmed);
+    }
+
+    /** As {@link #unconfirmed}, for a connection that failed rather than one stopped on purpose. */
+    private void interrupted() {
+        cache.interrupted();
         followers.forEach(KeyChangeFollower::unconfirmed);
     }
 

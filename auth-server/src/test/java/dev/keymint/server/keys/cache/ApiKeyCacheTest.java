@@ -183,7 +183,7 @@ class ApiKeyCacheTest {
         awaitAnsweringFromMemory(second);
         assertThat(key.token(tokens).status()).isEqualTo(200);
         assertThat(cache.remembers(key.id())).isTrue();
-        double lapsesBefore = meters.get("keymint.keys.cache.lapses").functionCounter().count();
+        double lapsesBefore = count(meters, "lapses");
 
         // The listeners cannot record a confirmation for longer than their lease (2 s).
         try (Connection connection = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
@@ -201,10 +201,58 @@ class ApiKeyCacheTest {
         }
         awaitAnsweringFromMemory(second);
 
-        assertThat(meters.get("keymint.keys.cache.lapses").functionCounter().count()).isGreaterThan(lapsesBefore);
+        assertThat(count(meters, "lapses")).isGreaterThan(lapsesBefore);
         assertThat(cache.remembers(key.id())).as("forgotten when the lease ran out").isFalse();
         assertThat(key.token(tokens).status()).isEqualTo(200);
         assertThat(cache.remembers(key.id())).as("read again and remembered").isTrue();
+    }
+
+    @Test
+    void listenerWhenItsConnectionIsCutWhileMemoryAnswersThenCountedAndEveryLookupReadsTheDatabaseUntilItIsBack()
+            throws Exception {
+        Key key = createKeys("interrupted", 1).get(0);
+        TokenClient tokens = new TokenClient(second.tokenEndpoint());
+        ApiKeyCache cache = second.bean(ApiKeyCache.class);
+        MeterRegistry meters = second.bean(MeterRegistry.class);
+        awaitAnsweringFromMemory(second);
+        assertThat(key.token(tokens).status()).isEqualTo(200);
+        assertThat(cache.remembers(key.id())).isTrue();
+        double interruptionsBefore = count(meters, "interruptions");
+        double lapsesBefore = count(meters, "lapses");
+        String database = jdbcUrl.replaceAll("^.*/([^/?]+)(\\?.*)?$", "$1");
+
+        try (Connection superuser = DriverManager.getConnection(TestPostgres.adminUrl(), TestPostgres.user(), TestPostgres.password());
+             Statement sql = superuser.createStatement()) {
+            // The listeners' connections end and stay refused while this instance serves a token.
+            sql.execute("alter database " + database + " allow_connections false");
+            try {
+                sql.execute("select pg_terminate_backend(pid) from pg_stat_activity where datname = '" + database
+                        + "' and application_name = 'keymint key changes'");
+                Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+                while ((cache.answeringFromMemory() || cache.remembers(key.id())) && Instant.now().isBefore(deadline)) {
+                    sleep(10);
+                }
+                assertThat(cache.answeringFromMemory()).isFalse();
+                assertThat(cache.remembers(key.id())).as("forgotten when the connection failed").isFalse();
+                double hits = count(meters, "hits");
+                double unanswered = count(meters, "unanswered");
+
+                assertThat(key.token(tokens).status()).isEqualTo(200);
+
+                assertThat(count(meters, "hits")).as("not answered from memory").isEqualTo(hits);
+                assertThat(count(meters, "unanswered")).isEqualTo(unanswered + 1);
+            } finally {
+                sql.execute("alter database " + database + " allow_connections true");
+            }
+        }
+        awaitAnsweringFromMemory(second);
+
+        assertThat(count(meters, "interruptions")).isEqualTo(interruptionsBefore + 1);
+        assertThat(count(meters, "lapses")).as("a failed connection is not a lapse").isEqualTo(lapsesBefore);
+        assertThat(key.token(tokens).status()).isEqualTo(200);
+        assertThat(cache.remembers(key.id())).as("read again and remembered").isTrue();
+        assertThat(TokenClient.get(second.managementUrl() + "/actuator/prometheus").body())
+                .contains("keymint_keys_cache_interruptions_total ", "keymint_keys_cache_unanswered_total ");
     }
 
     /**
@@ -413,10 +461,14 @@ class ApiKeyCacheTest {
                 .start();
     }
 
+    private static double count(MeterRegistry meters, String name) {
+        return meters.get("keymint.keys.cache." + name).functionCounter().count();
+    }
+
     /** keymint.keys.cache hits, misses and evictions. */
     private static List<Double> counts(MeterRegistry meters) {
         return List.of("hits", "misses", "evictions").stream()
-                .map(name -> meters.get("keymint.keys.cache." + name).functionCounter().count())
+                .map(name -> count(meters, name))
                 .toList();
     }
 
