@@ -105,7 +105,12 @@ side_ticks() {
     done
     echo "$sum"
 }
-metrics() { curl -s "http://127.0.0.1:$MANAGEMENT_PORT/actuator/prometheus" >"$1"; }
+# metrics FILE: the server's metrics now; fails the run when they cannot be read (a snapshot missing
+# would turn the window's counts into the server's totals since launch).
+metrics() {
+    curl -sf --retry 3 --retry-all-errors -o "$1" "http://127.0.0.1:$MANAGEMENT_PORT/actuator/prometheus" \
+        && grep -q '^keymint_keys_cache_hits_total ' "$1" || { log "could not read the metrics on port $MANAGEMENT_PORT"; return 1; }
+}
 # metric FILE NAME: the value of one series in a metrics snapshot (0 when absent).
 metric() { awk -v m="$2" '$1==m{v=$2} END{print v + 0}' "$1"; }
 # requests FILE URI [STATUS]: requests the server has answered for this URI template (and status).
@@ -256,7 +261,8 @@ measure() {
     w1=$(date +%s%N); metrics "$WORK/metrics-1"; g1=$(signed)
     local name file counters=()
     for name in hits:keymint_keys_cache_hits_total misses:keymint_keys_cache_misses_total \
-        lapses:keymint_keys_cache_lapses_total; do
+        lapses:keymint_keys_cache_lapses_total interruptions:keymint_keys_cache_interruptions_total \
+        unanswered:keymint_keys_cache_unanswered_total; do
         counters+=(--argjson "${name%%:*}" "$(awk -v a="$(metric "$WORK/metrics-0" "${name#*:}")" \
             -v b="$(metric "$WORK/metrics-1" "${name#*:}")" 'BEGIN{print b - a}')")
     done
@@ -288,6 +294,7 @@ measure() {
            server_ms: (if $ok > 0 then $st / $tck * 1000 / $ok else null end),
            pg_ms: (if $ok > 0 then $pt / $tck * 1000 / $ok else null end),
            hit_ratio: (if ($hits + $misses) > 0 then $hits / ($hits + $misses) else null end), lapses: $lapses,
+           interruptions: $interruptions, unanswered: $unanswered,
            foreign_pct: (100 * (($b[0] - $a[0] - $ct - $nt) / $tck - $st / $tck - $pt / $tck - $wrk_s) / ($secs * $ncpu)),
            neighbour_pct: (100 * $nt / $tck / ($secs * $ncpu)),
            side_client_pct: (100 * $ct / $tck / ($secs * $ncpu)),
@@ -440,7 +447,11 @@ JQ_DEFS='def f(n; d): if n == null then "–" else (n * pow(10; d) | round / pow
     def bracket(rows; i; g): [([rows[:i][] | select(plain)] | last), ([rows[i + 1:][] | select(plain)] | first)]
         | map(select(. != null) | g) | add / length;
     def rounds: map(select(.round != null));
-    def lapses(rows): (rows | map(.lapses // 0) | add) as $n | if $n > 0 then " (\($n) lease lapse\(if $n > 1 then "s" else "" end))" else "" end;
+    def counted(n; one; many): if n > 0 then "\(n) \(if n > 1 then many else one end)" else empty end;
+    def lapses(rows): [counted(rows | map(.lapses // 0) | add; "lease lapse"; "lease lapses"),
+            counted(rows | map(.interruptions // 0) | add; "interruption"; "interruptions"),
+            counted(rows | map(.unanswered // 0) | add; "lookup while not answering"; "lookups while not answering")]
+        | if length > 0 then " (\(join(", ")))" else "" end;
     def side: map(select(.round == null));
     def ratio(rows; r): r as $r | rows as $rows
         | $r.tps / ($rows[] | select(.round == $r.round and .keys == $rows[0].keys)).tps;'
@@ -497,7 +508,7 @@ LAST_COUNT=${COUNTS##* }
         "$WORK/rows.jsonl"
     echo
     echo "÷ first count, same round: tokens/s against the first key count's in the same round. efficiency: tokens/s ÷ the mean sign-only ceiling."
-    echo "key cache hit ratio: keymint_keys_cache_hits ÷ (hits + misses) over the measured window; a lease lapse (keymint_keys_cache_lapses: the listener confirmed after its lease had run out) forgets every key held, which are then read again. status lists rebuilt at start: the server's own log line (every non-VALID entry read and packed)."
+    echo "key cache hit ratio: keymint_keys_cache_hits ÷ (hits + misses) over the measured window; a lease lapse (keymint_keys_cache_lapses: the listener confirmed after its lease had run out) and an interruption (keymint_keys_cache_interruptions: the listener's connection failed) forget every key held, which are then read again; lookups while not answering (keymint_keys_cache_unanswered) read PostgreSQL while the listener was not confirmed. status lists rebuilt at start: the server's own log line (every non-VALID entry read and packed)."
     echo "CPU: utime+stime from /proc over the measured window; PostgreSQL = all postgres processes. idle servers' CPU %: the other counts' servers, up and idle meanwhile (share of all cores). foreign CPU %: other work on the machine (not the servers, PostgreSQL or wrk); above 10 % the row was measured under contention."
     if jq -e -s 'any(.load == "status lists")' "$WORK/rows.jsonl" >/dev/null; then
         echo
