@@ -7,11 +7,18 @@
 # ("C2 CompilerThre", "VM Thread") may hold spaces.
 stat_ticks() { sed 's/.*) //' "$1" 2>/dev/null | awk '{print $12 + $13}'; }
 proc_ticks() { stat_ticks "/proc/$1/stat"; }   # utime + stime of a process
-postgres_ticks() {                              # all postgres processes
-    local sum=0 p t
+# postgres_ticks: all postgres processes, those that have exited included: the postmaster has waited
+# for them, so their time is in its cutime + cstime (without it a backend or autovacuum worker that
+# ends within a window takes its ticks away, and PostgreSQL's CPU for the window can come out negative).
+postgres_ticks() {
+    local sum=0 p t postmaster
     for p in $(pgrep -x postgres || true); do
         t=$(stat_ticks "/proc/$p/stat"); sum=$((sum + ${t:-0}))
     done
+    postmaster=$(pgrep -xo postgres || true)
+    if [[ -n "$postmaster" ]]; then
+        t=$(sed 's/.*) //' "/proc/$postmaster/stat" 2>/dev/null | awk '{print $14 + $15}'); sum=$((sum + ${t:-0}))
+    fi
     echo "$sum"
 }
 # machine_ticks: "busy total" of all CPUs (busy counts steal: a core the host took is not ours).
