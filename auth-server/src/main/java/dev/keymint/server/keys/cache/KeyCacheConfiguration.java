@@ -7,6 +7,7 @@ import dev.keymint.server.keys.KeyChangeBarrier;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.function.ToDoubleFunction;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -34,26 +35,25 @@ class KeyCacheConfiguration {
                     .baseUnit("seconds")
                     .register(registry);
             // Hit ratio = hits / (hits + misses): the share of token requests that did not read PostgreSQL for their key.
-            FunctionCounter.builder("keymint.keys.cache.hits", cache, ApiKeyCache::hits)
-                    .description("Key lookups answered from memory")
-                    .register(registry);
-            FunctionCounter.builder("keymint.keys.cache.misses", cache, ApiKeyCache::misses)
-                    .description("Key lookups that read PostgreSQL: key not held or unknown, or memory not answering")
-                    .register(registry);
-            FunctionCounter.builder("keymint.keys.cache.evictions", cache, ApiKeyCache::evictions)
-                    .description("Keys dropped from memory to stay within max-entries")
-                    .register(registry);
-            FunctionCounter.builder("keymint.keys.cache.lapses", cache, ApiKeyCache::lapses)
-                    .description("Times the listener's lease ran out while memory answered, so every key held was forgotten")
-                    .register(registry);
-            FunctionCounter.builder("keymint.keys.cache.interruptions", cache, ApiKeyCache::interruptions)
-                    .description("Times the listener's connection failed while memory answered, so every key held was forgotten")
-                    .register(registry);
-            FunctionCounter.builder("keymint.keys.cache.unanswered", cache, ApiKeyCache::unansweredLookups)
-                    .description("Key lookups made while memory was not answering (listener not confirmed); also counted as misses")
-                    .register(registry);
+            count(registry, "keymint.keys.cache.hits", cache, ApiKeyCache::hits,
+                    "Key lookups answered from memory");
+            count(registry, "keymint.keys.cache.misses", cache, ApiKeyCache::misses,
+                    "Key lookups that read PostgreSQL: key not held or unknown, or memory not answering");
+            count(registry, "keymint.keys.cache.evictions", cache, ApiKeyCache::evictions,
+                    "Keys dropped from memory to stay within max-entries");
+            count(registry, "keymint.keys.cache.lapses", cache, ApiKeyCache::lapses,
+                    "Times the listener's lease ran out while memory answered, so every key held was forgotten");
+            count(registry, "keymint.keys.cache.interruptions", cache, ApiKeyCache::interruptions,
+                    "Times the listener's connection failed while memory answered, so every key held was forgotten");
+            count(registry, "keymint.keys.cache.unanswered", cache, ApiKeyCache::unansweredLookups,
+                    "Key lookups made while memory was not answering (listener not confirmed); also counted as misses");
         });
         return cache;
+    }
+
+    private static void count(MeterRegistry registry, String name, ApiKeyCache cache,
+                              ToDoubleFunction<ApiKeyCache> count, String description) {
+        FunctionCounter.builder(name, cache, count).description(description).register(registry);
     }
 
     /** Without it the cache is never confirmed, so every token request reads PostgreSQL. */

@@ -176,13 +176,10 @@ class ApiKeyCacheTest {
 
     @Test
     void leaseWhenItRunsOutWhileMemoryAnswersThenEveryKeyIsForgottenAndTheLapseCounted() throws Exception {
-        Key key = createKeys("lapsing", 1).get(0);
+        Key key = rememberedBySecond("lapsing");
         TokenClient tokens = new TokenClient(second.tokenEndpoint());
         ApiKeyCache cache = second.bean(ApiKeyCache.class);
         MeterRegistry meters = second.bean(MeterRegistry.class);
-        awaitAnsweringFromMemory(second);
-        assertThat(key.token(tokens).status()).isEqualTo(200);
-        assertThat(cache.remembers(key.id())).isTrue();
         double lapsesBefore = count(meters, "lapses");
 
         // The listeners cannot record a confirmation for longer than their lease (2 s).
@@ -210,16 +207,13 @@ class ApiKeyCacheTest {
     @Test
     void listenerWhenItsConnectionIsCutWhileMemoryAnswersThenCountedAndEveryLookupReadsTheDatabaseUntilItIsBack()
             throws Exception {
-        Key key = createKeys("interrupted", 1).get(0);
+        Key key = rememberedBySecond("interrupted");
         TokenClient tokens = new TokenClient(second.tokenEndpoint());
         ApiKeyCache cache = second.bean(ApiKeyCache.class);
         MeterRegistry meters = second.bean(MeterRegistry.class);
-        awaitAnsweringFromMemory(second);
-        assertThat(key.token(tokens).status()).isEqualTo(200);
-        assertThat(cache.remembers(key.id())).isTrue();
         double interruptionsBefore = count(meters, "interruptions");
         double lapsesBefore = count(meters, "lapses");
-        String database = jdbcUrl.replaceAll("^.*/([^/?]+)(\\?.*)?$", "$1");
+        String database = databaseName();
 
         try (Connection superuser = DriverManager.getConnection(TestPostgres.adminUrl(), TestPostgres.user(), TestPostgres.password());
              Statement sql = superuser.createStatement()) {
@@ -307,7 +301,7 @@ class ApiKeyCacheTest {
         awaitAnsweringFromMemory(second);
         assertThat(onSecond.basic(id, apiKey, "grant_type", "client_credentials").status()).isEqualTo(200);
         assertThat(second.bean(ApiKeyCache.class).remembers(id)).isTrue();
-        String database = jdbcUrl.replaceAll("^.*/([^/?]+)(\\?.*)?$", "$1");
+        String database = databaseName();
 
         try (Connection owner = DriverManager.getConnection(jdbcUrl, TestPostgres.user(), TestPostgres.password());
              Connection superuser = DriverManager.getConnection(TestPostgres.adminUrl(), TestPostgres.user(), TestPostgres.password());
@@ -477,6 +471,19 @@ class ApiKeyCacheTest {
         Response token(TokenClient tokens) {
             return tokens.basic(id, apiKey, "grant_type", "client_credentials");
         }
+    }
+
+    /** A new key the second instance has issued a token for, so it holds the key in memory. */
+    private static Key rememberedBySecond(String name) {
+        Key key = createKeys(name, 1).get(0);
+        awaitAnsweringFromMemory(second);
+        assertThat(key.token(new TokenClient(second.tokenEndpoint())).status()).isEqualTo(200);
+        assertThat(second.bean(ApiKeyCache.class).remembers(key.id())).isTrue();
+        return key;
+    }
+
+    private static String databaseName() {
+        return jdbcUrl.replaceAll("^.*/([^/?]+)(\\?.*)?$", "$1");
     }
 
     private static List<Key> createKeys(String name, int count) {
