@@ -3,9 +3,14 @@
 # shellcheck shell=bash disable=SC2086
 
 # ---------------------------------------------------------------- CPU and memory readings from /proc
-# utime + stime from a /proc/.../stat file; the fields are counted after "(comm)", whose thread names
-# ("C2 CompilerThre", "VM Thread") may hold spaces.
-stat_ticks() { sed 's/.*) //' "$1" 2>/dev/null | awk '{print $12 + $13}'; }
+# stat_fields FILE N...: the sum of those fields of a /proc/.../stat file (12, 13: utime, stime; 14, 15:
+# the same of the children waited for), counted after "(comm)", whose thread names ("C2 CompilerThre",
+# "VM Thread") may hold spaces; nothing for a process that has gone.
+stat_fields() {
+    local file=$1; shift
+    sed 's/.*) //' "$file" 2>/dev/null | awk -v fields="$*" '{n = split(fields, f, " "); s = 0; for (i = 1; i <= n; i++) s += $f[i]; print s}' || true
+}
+stat_ticks() { stat_fields "$1" 12 13; }         # utime + stime from a stat file
 proc_ticks() { stat_ticks "/proc/$1/stat"; }   # utime + stime of a process
 # postgres_ticks: all postgres processes, those that have exited included: the postmaster has waited
 # for them, so their time is in its cutime + cstime (without it a backend or autovacuum worker that
@@ -17,7 +22,7 @@ postgres_ticks() {
     done
     postmaster=$(pgrep -xo postgres || true)
     if [[ -n "$postmaster" ]]; then
-        t=$(sed 's/.*) //' "/proc/$postmaster/stat" 2>/dev/null | awk '{print $14 + $15}'); sum=$((sum + ${t:-0}))
+        t=$(stat_fields "/proc/$postmaster/stat" 14 15); sum=$((sum + ${t:-0}))
     fi
     echo "$sum"
 }

@@ -99,9 +99,9 @@ fi
 
 # side_ticks: CPU ticks of the side load's clients and their children (wrk under timeout, curl under the changer).
 side_ticks() {
-    local sum=0 p
+    local sum=0 p t
     for p in "${SIDE_PIDS[@]}" $(for p in "${SIDE_PIDS[@]}"; do pgrep -P "$p" || true; done); do
-        sum=$((sum + $(awk '{print $14 + $15 + $16 + $17}' "/proc/$p/stat" 2>/dev/null || echo 0)))
+        t=$(stat_fields "/proc/$p/stat" 12 13 14 15); sum=$((sum + ${t:-0}))
     done
     echo "$sum"
 }
