@@ -1,4 +1,4 @@
-"""Splits async-profiler collapsed stacks of a Keymint server into the tables of bench/CPU-PROFILE.md.
+"""Splits async-profiler collapsed stacks of a Keymint server into the tables of bench/PROFILE.md.
 
 Usage: python3 bench/cpu-breakdown.py profile.collapsed [SERVER_CPU_MS_PER_TOKEN]  (markdown on stdout; bench/cpu-profile.sh calls it)
 
@@ -37,6 +37,21 @@ LAYERS = [
 ENTRY_WRAPPERS = {"entry_SYSCALL_64_after_hwframe", "do_syscall_64", "x64_sys_call"}
 
 
+# Steps of the token path, outermost first: the share of samples whose stack passes through each.
+STEPS = [
+    ("Tomcat: the whole request (CoyoteAdapter.service)", "org/apache/catalina/connector/CoyoteAdapter.service"),
+    ("the http.server.requests observation and everything under it", "org/springframework/web/filter/ServerHttpObservationFilter.doFilterInternal"),
+    ("admission: the turn and everything under it", "dev/keymint/server/tokens/TokenRequestAdmission.doFilterInternal"),
+    ("Spring Security's filter chain", "org/springframework/security/web/FilterChainProxy.doFilterInternal"),
+    ("client authentication (the API key checked)", "dev/keymint/server/tokens/ApiKeyClientAuthenticationProvider.authenticate"),
+    ("the grant: scopes, limits, the token minted", "dev/keymint/server/tokens/ClientCredentialsTokenProvider.authenticate"),
+    ("the token built and signed (AccessTokenMinter)", "dev/keymint/server/tokens/AccessTokenMinter.mint"),
+    ("the outcome booked (usage, last use, key use)", "dev/keymint/server/tokens/TokenOutcomes.issued"),
+    ("the response written (TokenResponseWriter)", "dev/keymint/server/tokens/TokenResponseWriter.onAuthenticationSuccess"),
+    ("the poller (NioEndpoint$Poller)", "org/apache/tomcat/util/net/NioEndpoint$Poller.run"),
+]
+
+
 def layer(frames):
     for frame in reversed(frames):
         for prefix, name in LAYERS:
@@ -59,6 +74,7 @@ def row(frames, stack):
 
 def main(path, ms_per_token=None):
     rows = collections.Counter()
+    steps = collections.Counter()
     kernel_paths = collections.Counter()
     leaves = collections.Counter()
     total = 0
@@ -69,6 +85,9 @@ def main(path, ms_per_token=None):
         total += count
         name = row(frames, stack)
         rows[name] += count
+        for step, frame in STEPS:
+            if frame in stack:
+                steps[step] += count
         if name.startswith("kernel"):
             kernel_paths[kernel_entry(frames)] += count
         elif not name.startswith("JWS"):
@@ -89,6 +108,13 @@ def main(path, ms_per_token=None):
     print("|---|---:|" + ("---:|" if ms_per_token else ""))
     for name, n in rows.most_common():
         print(f"| {name} | {share(n)} |{cost(n)}")
+    print()
+    print("## Steps of the token path (inclusive: everything under each)")
+    print()
+    print("| step | share of server CPU |")
+    print("|---|---:|")
+    for step, _ in STEPS:
+        print(f"| {step} | {share(steps[step])} |")
     print()
     print("## Kernel samples outside the signature, by system call or interrupt")
     print()

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
 # Where the token path's CPU goes, kernel and JIT intrinsics included: bench/cpu-profile.sh [--no-build]
 #
-# bench/run.sh --profile samples with JFR, which cannot walk a stack while a thread runs a JIT
-# intrinsic (the Montgomery multiply RSA spends most of its time in) and never sees the kernel, so
-# it understates the signature and misses the network stack and thread wake-ups. This script samples
-# with async-profiler (tools.profiler:async-profiler from Maven Central; perf events, so kernel frames
-# too where /proc/sys/kernel/perf_event_paranoid is 1 or less, else user frames only) and splits the
-# server's CPU into: the JWS signature, the kernel, and everything else by layer.
+# JFR cannot walk a stack while a thread runs a JIT intrinsic (the Montgomery multiply RSA spends
+# most of its time in) and never sees the kernel, so it understates the signature and misses the
+# network stack and thread wake-ups. This script samples with async-profiler
+# (tools.profiler:async-profiler from Maven Central; perf events, so kernel frames too where
+# /proc/sys/kernel/perf_event_paranoid is 1 or less, else user frames only) and splits the server's CPU into: the JWS signature, the kernel, and everything else by layer, plus the share
+# under each step of the token path.
 #
 # One server on a fresh database (the machine's PostgreSQL on 127.0.0.1:5432), one key, RS256 unless
 # BENCH_ALGORITHM says otherwise; BENCH_WARMUP (30) s of wrk at concurrency 32, then BENCH_PROFILE_SECS
-# (20) s profiled at BENCH_CONCURRENCY (32). Writes bench/CPU-PROFILE.md. BENCH_SERVER_ARGS: extra
+# (20) s profiled at BENCH_CONCURRENCY (32). Writes bench/PROFILE.md. BENCH_SERVER_ARGS: extra
 # server options (e.g. --server.tomcat.threads.max=8), BENCH_JAVA_OPTS, BENCH_PORT (18097), BENCH_PG.
 set -euo pipefail
 
@@ -78,5 +78,5 @@ ms_per_token=$(awk -v a="$server0" -v b="$server1" -v n="$tokens" -v t="$CLK_TCK
     echo "- $tokens tokens, $(jq -r '(.statuses["200"] // 0) / (.duration_us / 1e6) | floor' "$WORK/wrk.json") tokens/s with the profiler on; server CPU $ms_per_token ms/token; machine busy $(( 100 * (busy1 - busy0) / (all1 - all0) )) %; wrk $(jq -r '"p50 \(.p50_us / 1000) ms, p99 \(.p99_us / 1000) ms"' "$WORK/wrk.json")"
     echo
     python3 "$BENCH_DIR/cpu-breakdown.py" "$WORK/profile.collapsed" "$ms_per_token"
-} >"$BENCH_DIR/CPU-PROFILE.md"
-log "written to bench/CPU-PROFILE.md"
+} >"$BENCH_DIR/PROFILE.md"
+log "written to bench/PROFILE.md"
