@@ -60,9 +60,9 @@ public class LastUsedRecorder implements SchedulingConfigurer {
     /**
      * Remembers last-used times once the caller's transaction commits (at once when there is none),
      * for the next flush; nothing when it rolls back. Why not written in the transaction: a usage
-     * report names many keys, and updating each one's row per report costs PostgreSQL an update and
-     * the change trigger's row comparison per key, on the table the token path reads; merged here,
-     * reports of the same keys cost one update per key and flush interval, as tokens do.
+     * report names many keys, and updating each one's row per report costs PostgreSQL an update per
+     * key, on the table the token path reads; merged here, reports of the same keys cost one update
+     * per key and flush interval, as tokens do.
      */
     public void usedAfterCommit(Map<String, Instant> lastUsedById) {
         if (lastUsedById.isEmpty()) {
