@@ -7,6 +7,7 @@ import dev.keymint.server.keys.ApiKeyFormat.NewApiKey;
 import dev.keymint.server.testsupport.TestPostgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,15 +68,12 @@ class ApiKeyChangeAnnouncementTest {
 
     @Test
     void lastUsedAtSetAloneThenNothingIsAnnounced() throws Exception {
-        try (Connection listener = connect(); Connection writer = connect(); Statement sql = writer.createStatement()) {
-            listener.createStatement().execute("listen " + CHANNEL);
+        List<String> announced = announcedWhile(1,
+                "update api_keys set last_used_at = now() where id = ?",
+                "update api_keys set name = 'renamed' where id = ?");
 
-            sql.executeUpdate("update api_keys set last_used_at = now() where id = '" + keyId + "'");
-            sql.executeUpdate("update api_keys set name = 'renamed' where id = '" + keyId + "'");
-
-            // Announcements arrive in commit order: the rename's alone means the last-used write made none.
-            assertThat(announcements(listener, 1)).containsExactly(keyId);
-        }
+        // Announcements arrive in commit order: the rename's alone means the last-used write made none.
+        assertThat(announced).containsExactly(keyId);
     }
 
     /**
@@ -109,15 +107,12 @@ class ApiKeyChangeAnnouncementTest {
 
     @Test
     void keyDeletedOrChangedInAnyOtherColumnThenAnnounced() throws Exception {
-        try (Connection listener = connect(); Connection writer = connect(); Statement sql = writer.createStatement()) {
-            listener.createStatement().execute("listen " + CHANNEL);
+        List<String> announced = announcedWhile(3,
+                "update api_keys set status = 'disabled' where id = ?",
+                "update api_keys set last_used_at = now(), scopes = array['write:x/**'] where id = ?",
+                "delete from api_keys where id = ?");
 
-            sql.executeUpdate("update api_keys set status = 'disabled' where id = '" + keyId + "'");
-            sql.executeUpdate("update api_keys set last_used_at = now(), scopes = array['write:x/**'] where id = '" + keyId + "'");
-            sql.executeUpdate("delete from api_keys where id = '" + keyId + "'");
-
-            assertThat(announcements(listener, 3)).containsExactly(keyId, keyId, keyId);
-        }
+        assertThat(announced).containsExactly(keyId, keyId, keyId);
     }
 
     private Connection connect() throws Exception {
@@ -131,9 +126,24 @@ class ApiKeyChangeAnnouncementTest {
         }
     }
 
-    /** The payloads announced until {@code expected} have arrived (at most 10 s), plus any within 300 ms after. */
-    private static List<String> announcements(Connection listener, int expected) throws Exception {
-        PGConnection notifications = listener.unwrap(PGConnection.class);
+    /**
+     * What is announced while each statement (its one parameter: the key's id) runs and commits on its
+     * own: the payloads until {@code expected} have arrived (at most 10 s), plus any within 300 ms after.
+     */
+    private List<String> announcedWhile(int expected, String... statements) throws Exception {
+        try (Connection listener = connect(); Connection writer = connect()) {
+            listener.createStatement().execute("listen " + CHANNEL);
+            for (String statement : statements) {
+                try (PreparedStatement sql = writer.prepareStatement(statement)) {
+                    sql.setString(1, keyId);
+                    sql.executeUpdate();
+                }
+            }
+            return announcements(listener.unwrap(PGConnection.class), expected);
+        }
+    }
+
+    private static List<String> announcements(PGConnection notifications, int expected) throws Exception {
         List<String> payloads = new ArrayList<>();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (payloads.size() < expected && System.nanoTime() < deadline) {
