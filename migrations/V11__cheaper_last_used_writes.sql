@@ -2,8 +2,9 @@
 --
 -- Each flush (keymint.keys.last-used-flush-interval, 5 s) sets last_used_at on every key used since
 -- the one before: with 100,000 keys in use out of a million, some 2,500 rows scattered over the
--- table, every 5 s. Two things made each of those rows expensive (2,500 rows of a 1,000,000-key table:
--- 375–670 ms per flush before, about 110 ms with both changes):
+-- table, every 5 s. Two things made each of those rows expensive (2,500 rows of a 1,000,000-key table,
+-- the statement's time in psql: 210–670 ms per batch before, about 110 ms with both changes; that is
+-- time, much of it writing WAL, not PostgreSQL's CPU, which the scale bench did not see move):
 --  * the announcing trigger (V3) ran for every row only to find, from to_jsonb of both versions of
 --    the row, that nothing but last_used_at had changed. It now fires only for updates that set some
 --    other column; what it announces is unchanged.
