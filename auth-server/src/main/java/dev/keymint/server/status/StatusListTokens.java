@@ -7,7 +7,6 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.keymint.server.signing.SigningKey;
 import dev.keymint.server.signing.SigningKeys;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -21,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.Deflater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +27,7 @@ import org.slf4j.LoggerFactory;
  * Makes the Status List Token of each list: a JWS with header {@code typ: statuslist+jwt} and the
  * current signing key's {@code kid}; claims {@code sub} (the list's uri), {@code iss}, {@code iat},
  * {@code exp}, {@code ttl} and {@code status_list: {bits: 2, lst}}, {@code lst} being the packed
- * entries ZLIB-compressed at the highest level, base64url without padding.
+ * entries ZLIB-compressed at the highest level ({@link SegmentedZlib}), base64url without padding.
  *
  * <p>A signed token is kept per list and re-made only when the list changes, the signing key or
  * issuer changes, or its {@code exp} window moves on. {@code exp} is aligned to windows of half the
@@ -51,8 +49,11 @@ public final class StatusListTokens {
     private final long ttlSeconds;
     private final long windowSeconds;
     private final Map<Long, Served> signed = new ConcurrentHashMap<>();
-    /** One lock per existing list, so a list is signed once per change however many ask. */
-    private final Map<Long, Object> signing = new ConcurrentHashMap<>();
+    /**
+     * Per existing list, its compressor, which keeps the segments of the last list it compressed, and
+     * the lock under which the list is signed, once per change however many ask.
+     */
+    private final Map<Long, SegmentedZlib> compressors = new ConcurrentHashMap<>();
 
     StatusListTokens(StatusLists lists, SigningKeys signingKeys, StatusListProperties properties, Clock clock) {
         this.lists = lists;
@@ -87,25 +88,28 @@ public final class StatusListTokens {
             return Optional.of(held); // the list has not changed since the kept token was made
         }
         if (snapshot.get().version() < 0) {
-            return Optional.of(sign(issuer, snapshot.get(), key, now, expiresAt)); // read from the database: not kept
+            // Read from the database: not kept, and compressed whole (the same bytes a compressor would give).
+            return Optional.of(sign(issuer, snapshot.get(), key, now, expiresAt, new SegmentedZlib()));
         }
-        // Compressing at the highest level costs tens of milliseconds: after a change, the verifiers
-        // that ask at once wait for one of them to make the new token instead of each making it.
-        synchronized (signing.computeIfAbsent(listId, id -> new Object())) {
+        // Compressing and signing cost milliseconds: after a change, the verifiers that ask at once
+        // wait for one of them to make the new token instead of each making it.
+        SegmentedZlib compressor = compressors.computeIfAbsent(listId, id -> new SegmentedZlib());
+        synchronized (compressor) {
             Served latest = signed.get(listId);
             if (latest != null && latest.version() >= snapshot.get().version() && latest.reusableFor(issuer, key, expiresAt)) {
                 return Optional.of(latest);
             }
-            Served made = sign(issuer, snapshot.get(), key, now, expiresAt);
+            Served made = sign(issuer, snapshot.get(), key, now, expiresAt, compressor);
             signed.put(listId, made);
             return Optional.of(made);
         }
     }
 
-    private Served sign(String issuer, StatusLists.Snapshot list, SigningKey key, Instant now, Instant expiresAt) {
+    private Served sign(String issuer, StatusLists.Snapshot list, SigningKey key, Instant now, Instant expiresAt,
+                        SegmentedZlib compressor) {
         long started = System.nanoTime();
         String uri = StatusListIndex.uri(issuer, list.listId());
-        byte[] compressed = compress(list.packed());
+        byte[] compressed = compressor.compress(list.packed());
         long compressedAt = System.nanoTime();
         String lst = BASE64URL.encodeToString(compressed);
         Map<String, Object> statusList = new LinkedHashMap<>();
@@ -131,23 +135,6 @@ public final class StatusListTokens {
         String etag = "W/\"" + digest(String.join("\n", issuer, uri, key.kid(), Long.toString(expiresAt.getEpochSecond()),
                 Long.toString(ttlSeconds), lst)) + "\"";
         return new Served(jwt.serialize(), etag, list.version(), issuer, key.kid(), expiresAt);
-    }
-
-    /** ZLIB (RFC 1950) framing around DEFLATE at the highest compression, as the draft recommends. */
-    static byte[] compress(byte[] packed) {
-        Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION);
-        try {
-            deflater.setInput(packed);
-            deflater.finish();
-            ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, packed.length / 64));
-            byte[] buffer = new byte[16 * 1024];
-            while (!deflater.finished()) {
-                out.write(buffer, 0, deflater.deflate(buffer));
-            }
-            return out.toByteArray();
-        } finally {
-            deflater.end();
-        }
     }
 
     private static String digest(String text) {
