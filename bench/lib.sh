@@ -55,20 +55,20 @@ drop_db() {
 # seed_keys KEYS SPREAD REVOKED_PERCENT POOL: into $DB (bootstrapped: organization acme), by COPY
 # (bench/scale-keys.py: seconds, not a million admin calls), KEYS keys of acme, the Authorization
 # values of SPREAD of them in $WORK/authorizations.txt (most popular first); besides them, as a
-# deployment has, REVOKED_PERCENT % as many revoked keys (their entries make the status lists what they
-# are at that size) and POOL active ones outside the traffic, named churn00000000000 and up. Sets
-# ORGANIZATION (acme's id) and SEED_MS.
+# deployment has, REVOKED_PERCENT % as many revoked keys scattered among them (their entries make the
+# status lists what they are at that size) and POOL active ones outside the traffic, named
+# churn00000000000 and up. Sets ORGANIZATION (acme's id) and SEED_MS.
 seed_keys() {
     local keys=$1 spread=$2 revoked_percent=$3 pool=$4 t0
     t0=$(date +%s%N)
     ORGANIZATION=$(psql $PG_OPTS -d "$DB" -qAtXc "select id from organizations where slug = 'acme'")
-    python3 "$BENCH_DIR/scale-keys.py" "$keys" "$spread" "$ORGANIZATION" "$WORK/keys.tsv" "$WORK/authorizations.txt"
+    python3 "$BENCH_DIR/scale-keys.py" "$keys" "$spread" "$revoked_percent" "$ORGANIZATION" "$WORK/keys.tsv" \
+        "$WORK/authorizations.txt"
     psql $PG_OPTS -d "$DB" -qX -v ON_ERROR_STOP=1 >/dev/null <<SQL
-\copy api_keys (id, organization_id, name, secret_hash, scopes) from '$WORK/keys.tsv'
-insert into api_keys (id, organization_id, name, secret_hash, scopes, status, revoked_at)
-select 'churn' || lpad(g::text, 11, '0'), $ORGANIZATION, 'churn', sha256(('churn' || g)::bytea), array['read:x/**'],
-       case when g < $pool then 'active' else 'revoked' end, case when g >= $pool then now() end
-  from generate_series(0, $((pool + keys * revoked_percent / 100 - 1))) g;
+\copy api_keys (id, organization_id, name, secret_hash, scopes, status, revoked_at) from '$WORK/keys.tsv'
+insert into api_keys (id, organization_id, name, secret_hash, scopes)
+select 'churn' || lpad(g::text, 11, '0'), $ORGANIZATION, 'churn', sha256(('churn' || g)::bytea), array['read:x/**']
+  from generate_series(0, $((pool - 1))) g;
 vacuum analyze api_keys;
 SQL
     rm -f "$WORK/keys.tsv"

@@ -16,7 +16,7 @@
 # (settle_side_loads says why), and on the same server the same token traffic twice more,
 # each next to a side load (started before the warm-up), to show what it takes from the token path:
 #   - status lists: verifiers fetching every list (bench/status.lua, one connection, SCALE_STATUS_RATE
-#     GETs/s, default 20, half with If-None-Match) while an admin disables or enables one key
+#     GETs/s, default 20, half with If-None-Match) while an admin (bench/changes.lua) disables or enables one key
 #     SCALE_STATUS_CHANGES times a second (default 1), so the list is re-signed after each change;
 #   - usage ingest: bench/IngestBench.java posting reports of SCALE_INGEST_KEYS keys (default 100) at
 #     SCALE_INGEST_RATE reports/s (default 10) from 2 threads.
@@ -117,6 +117,10 @@ metric() { awk -v m="$2" '$1==m{v=$2} END{print v + 0}' "$1"; }
 requests() {
     awk -v uri="uri=\"$2\"" -v status="status=\"${3:-}" '
         /^http_server_requests_seconds_count[{]/ && index($0, uri) && index($0, status) {n += $NF} END {print n + 0}' "$1"
+}
+# request_seconds FILE URI: the time the server has spent answering this URI template, in seconds.
+request_seconds() {
+    awk -v uri="uri=\"$2\"" '/^http_server_requests_seconds_sum[{]/ && index($0, uri) {s += $NF} END {print s + 0}' "$1"
 }
 # signed: how often the server has re-signed a status list (its debug line, enabled at launch).
 signed() { grep -c 'Status list [0-9]* signed' "$SERVER_LOG" || true; }
@@ -268,12 +272,17 @@ measure() {
     done
     for name in "lists:/oauth/status/{listId}:" "lists_full:/oauth/status/{listId}:200" \
         "lists_304:/oauth/status/{listId}:304" "disables:/admin/v1/keys/{id}/disable:200" \
-        "enables:/admin/v1/keys/{id}/enable:200" "reports:/admin/v1/usage-reports:200" \
+        "enables:/admin/v1/keys/{id}/enable:200" "changes_all:/admin/v1/keys/{id}/disable:" \
+        "changes_all2:/admin/v1/keys/{id}/enable:" "reports:/admin/v1/usage-reports:200" \
         "reports_all:/admin/v1/usage-reports:"; do
         file=${name#*:}
         counters+=(--argjson "${name%%:*}" "$(($(requests "$WORK/metrics-1" "${file%:*}" "${file##*:}") \
             - $(requests "$WORK/metrics-0" "${file%:*}" "${file##*:}")))")
     done
+    counters+=(--argjson change_s "$(awk -v a="$(request_seconds "$WORK/metrics-0" "/admin/v1/keys/{id}/disable")" \
+        -v b="$(request_seconds "$WORK/metrics-1" "/admin/v1/keys/{id}/disable")" \
+        -v c="$(request_seconds "$WORK/metrics-0" "/admin/v1/keys/{id}/enable")" \
+        -v d="$(request_seconds "$WORK/metrics-1" "/admin/v1/keys/{id}/enable")" 'BEGIN{print b - a + d - c}')")
     jq -c --argjson keys "$keys" --arg load "$load" --argjson spread "$(wc -l <"$AUTHS")" \
         --argjson seed "$SEED_MS" --argjson first "$FIRST_TOKEN_MS" --argjson first_rss "$FIRST_RSS_KB" \
         --argjson rebuild "$(grep -o -m1 'Status lists rebuilt from the database: .* in [0-9]* ms' "$COUNT_DIR/launch.log" \
@@ -302,6 +311,8 @@ measure() {
            lists_per_s: ($lists / $side_secs), lists_full_per_s: ($lists_full / $side_secs),
            lists_304_per_s: ($lists_304 / $side_secs), lists_failed: ($lists - $lists_full - $lists_304),
            changes_per_s: (($disables + $enables) / $side_secs), signed_per_s: ($signed / $side_secs),
+           changes_failed: ($changes_all + $changes_all2 - $disables - $enables),
+           change_mean_ms: (if ($changes_all + $changes_all2) > 0 then 1000 * $change_s / ($changes_all + $changes_all2) else null end),
            reports_per_s: ($reports / $side_secs), reports_failed: ($reports_all - $reports)}' \
         "$WORK/wrk-$row.json" | tee -a "$WORK/rows.jsonl" >&2
 }
@@ -334,31 +345,18 @@ wait_for_side_load() {
     exit 1
 }
 
-# change_keys SECONDS TOKEN: for SECONDS, SCALE_STATUS_CHANGES times a second, the admin API disables
-# (first round) or enables (next round) the next of the CHANGE_POOL keys; status and time in $WORK/changes.txt.
-change_keys() {
-    local deadline=$(($(date +%s) + $1)) token=$2 pause n=0 action
-    pause=$(awk -v r="$STATUS_CHANGES" 'BEGIN{print 1 / r}')
-    while (($(date +%s) < deadline)); do
-        if ((n / CHANGE_POOL % 2 == 0)); then action=disable; else action=enable; fi
-        curl -s -o /dev/null -w '%{http_code} %{time_total}\n' -m 10 -X POST -H "Authorization: Bearer $token" \
-            "$BASE/admin/v1/keys/$(printf 'churn%011d' $((n % CHANGE_POOL)))/$action" >>"$WORK/changes.txt" || true
-        n=$((n + 1))
-        sleep "$pause"
-    done
-}
-
 # start_status_load SECONDS: verifiers fetching every list and an admin changing keys, for SECONDS, in the background.
 start_status_load() {
     local seconds=$1 lists token
     lists=$(curl -s "$BASE/oauth/status" | jq '.status_lists | length')
     token=$(curl -s -u "$BENCH_CLIENT_ID:$BENCH_API_KEY" -d grant_type=client_credentials "$URL" | jq -r .access_token)
     log "status lists: $lists list(s) fetched at $STATUS_RATE/s, $STATUS_CHANGES key change(s)/s"
-    : >"$WORK/changes.txt"
     BENCH_STATUS_LISTS=$lists BENCH_STATUS_DELAY_MS=$(awk -v r="$STATUS_RATE" 'BEGIN{print int(1000 / r)}') \
         timeout $((seconds + 30)) wrk -t1 -c1 -d"${seconds}s" -s "$BENCH_DIR/status.lua" "$BASE" >/dev/null &
     SIDE_PIDS+=($!)
-    change_keys "$seconds" "$token" &
+    BENCH_ADMIN_TOKEN=$token BENCH_CHANGE_POOL=$CHANGE_POOL \
+        BENCH_CHANGE_DELAY_MS=$(awk -v r="$STATUS_CHANGES" 'BEGIN{print int(1000 / r)}') \
+        timeout $((seconds + 30)) wrk -t1 -c1 -d"${seconds}s" -s "$BENCH_DIR/changes.lua" "$BASE" >/dev/null &
     SIDE_PIDS+=($!)
 }
 
@@ -425,13 +423,7 @@ stop_servers
 sign_only after
 
 CEILING=$(jq -s 'map(.tokens_per_s) | add / length' "$WORK/signonly.jsonl")
-# The side loads' own view: the admin changes' latency (the barrier included) and the reporter's answers.
-# (None without side loads, SCALE_SIDE_LOADS=0.)
-CHANGES=""
-if [[ -s "$WORK/changes.txt" ]]; then
-    CHANGES=$(sort -k2 -n "$WORK/changes.txt" | awk '
-        {t[NR] = $2 * 1000; if ($1 != 200) bad++} END {printf "admin change p50 %.0f ms, max %.0f ms, %d not 200", t[int((NR + 1) / 2)], t[NR], bad}')
-fi
+# The reporter's own view of its answers. (None without side loads, SCALE_SIDE_LOADS=0.)
 INGEST=$(jq -c . "$WORK/ingest.json" 2>/dev/null || echo null)
 # f(n; d): n rounded to d decimals, "–" when unknown.
 # bracket(rows; i; g): the mean of g over the plain rows right before and right after rows[i].
@@ -516,20 +508,20 @@ LAST_COUNT=${COUNTS##* }
         echo
         echo "| load | tokens/s | ÷ plain rows | errors | p50 ms | p99 ms | server CPU ms/token | ÷ plain rows | PostgreSQL CPU ms/token | key cache hit ratio | RSS / peak MB | side clients' CPU % | foreign CPU % | the side load in the measured window |"
         echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
-        jq -s -r --arg changes "$CHANGES" --argjson ingest "$INGEST" "$JQ_DEFS"'
+        jq -s -r --argjson ingest "$INGEST" "$JQ_DEFS"'
             side as $rows
             | range($rows | length) as $i | $rows[$i]
             | (if plain then "–" else f(.tps / bracket($rows; $i; .tps); 2) end) as $tps_ratio
             | (if plain then "–" else f(.server_ms / bracket($rows; $i; .server_ms); 2) end) as $cpu_ratio
             | (if .load == "status lists" then
-                 "\(f(.lists_per_s; 1)) lists/s served (\(f(.lists_full_per_s; 1)) 200, \(f(.lists_304_per_s; 1)) 304, \(.lists_failed) other); \(f(.changes_per_s; 2)) key changes/s, \(f(.signed_per_s; 2)) lists re-signed/s; \($changes)"
+                 "\(f(.lists_per_s; 1)) lists/s served (\(f(.lists_full_per_s; 1)) 200, \(f(.lists_304_per_s; 1)) 304, \(.lists_failed) other); \(f(.changes_per_s; 2)) key changes/s, \(f(.signed_per_s; 2)) lists re-signed/s; admin change \(f(.change_mean_ms; 0)) ms on average as the server timed it (the barrier included), \(.changes_failed) not 200"
                elif .load == "usage ingest" then
                  "\(f(.reports_per_s; 1)) reports/s booked (\(.reports_failed) not 200), \($ingest.keys_per_report // "?") keys each; reporter p99 \(f($ingest.p99_ms; 0)) ms; allowed sent \($ingest.allowed_sent // "?") = booked \($ingest.allowed_booked // "?")"
                else "–" end) as $side
             | "| \(.load) | \(f(.tps; 0)) | \($tps_ratio) | \(.errors) | \(f(.p50_ms; 1)) | \(f(.p99_ms; 1)) | \(f(.server_ms; 3)) | \($cpu_ratio) | \(f(.pg_ms; 3)) | \(f(.hit_ratio; 4))\(lapses([.])) | \(f(.rss_mb; 0)) / \(f(.hwm_mb; 0)) | \(f(.side_client_pct; 0)) | \(f(.foreign_pct; 0)) | \($side) |"' \
             "$WORK/rows.jsonl"
         echo
-        echo "status lists: bench/status.lua fetches every list with gzip at about $STATUS_RATE/s, half of the requests with If-None-Match; the admin API disables or enables one of $CHANGE_POOL keys outside the traffic about $STATUS_CHANGES time(s) a second, each change making the next fetch re-sign its list."
+        echo "status lists: bench/status.lua fetches every list with gzip at about $STATUS_RATE/s, half of the requests with If-None-Match; bench/changes.lua has the admin API disable or enable one of $CHANGE_POOL keys outside the traffic about $STATUS_CHANGES time(s) a second, each change making the next fetch re-sign its list."
         echo "usage ingest: bench/IngestBench.java, 2 threads posting up to $INGEST_RATE reports/s of $INGEST_KEYS keys each to POST /admin/v1/usage-reports."
         echo "÷ plain rows: against the mean of the plain rows measured right before and right after that side row (tokens/s, and server CPU per token). Before these rows, after the rounds: ${SIDE_SETTLE} s of the token traffic with both side loads at once, so they measure a server that has compiled all these paths; their peak RSS (VmHWM) includes that settling, all loads at once."
         echo "Side-load rates are what the server answered in the measured window (its http_server_requests metrics; re-signs from its debug log). Server and PostgreSQL CPU per token include the side load's work. side clients' CPU %: the side load's own clients (wrk, curl, the IngestBench JVM), on the same cores as the server, so part of any dent; foreign CPU leaves them out."
