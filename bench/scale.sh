@@ -2,7 +2,7 @@
 # Token endpoint at scale: one command, bench/scale.sh [--no-build]. For each key count in SCALE_KEYS
 # (default "1 10000 100000 1000000"): a database of its own seeded with that many keys by COPY
 # (bench/scale-keys.py, seconds, not a million admin calls) and SCALE_STATUS_REVOKED_PERCENT (default
-# 1) % as many revoked ones besides, so the status list is what it is at that size; its server launched
+# 1) % as many revoked ones scattered among them, so the status list is what it is at that size; its server launched
 # alone and timed to its first token. Then every count's server up at once, each primed and warmed up,
 # and token traffic spread over SCALE_SPREAD (default 100,000) of the keys, or all when fewer, with
 # Zipf-like popularity (P(rank k) ~ 1/k^SCALE_ZIPF_S, default 1), at concurrency SCALE_CONCURRENCY
@@ -97,7 +97,7 @@ fi
 [[ -d "$REPO/auth-server/target/classes/dev/keymint/server/signing" ]] \
     || { echo "missing auth-server/target/classes (the sign-only ceiling signs with them): run without --no-build" >&2; exit 1; }
 
-# side_ticks: CPU ticks of the side load's clients and their children (wrk under timeout, curl under the changer).
+# side_ticks: CPU ticks of the side load's clients and their children (each wrk under its timeout).
 side_ticks() {
     local sum=0 p t
     for p in "${SIDE_PIDS[@]}" $(for p in "${SIDE_PIDS[@]}"; do pgrep -P "$p" || true; done); do
@@ -272,8 +272,8 @@ measure() {
     done
     for name in "lists:/oauth/status/{listId}:" "lists_full:/oauth/status/{listId}:200" \
         "lists_304:/oauth/status/{listId}:304" "disables:/admin/v1/keys/{id}/disable:200" \
-        "enables:/admin/v1/keys/{id}/enable:200" "changes_all:/admin/v1/keys/{id}/disable:" \
-        "changes_all2:/admin/v1/keys/{id}/enable:" "reports:/admin/v1/usage-reports:200" \
+        "enables:/admin/v1/keys/{id}/enable:200" "disables_all:/admin/v1/keys/{id}/disable:" \
+        "enables_all:/admin/v1/keys/{id}/enable:" "reports:/admin/v1/usage-reports:200" \
         "reports_all:/admin/v1/usage-reports:"; do
         file=${name#*:}
         counters+=(--argjson "${name%%:*}" "$(($(requests "$WORK/metrics-1" "${file%:*}" "${file##*:}") \
@@ -311,8 +311,8 @@ measure() {
            lists_per_s: ($lists / $side_secs), lists_full_per_s: ($lists_full / $side_secs),
            lists_304_per_s: ($lists_304 / $side_secs), lists_failed: ($lists - $lists_full - $lists_304),
            changes_per_s: (($disables + $enables) / $side_secs), signed_per_s: ($signed / $side_secs),
-           changes_failed: ($changes_all + $changes_all2 - $disables - $enables),
-           change_mean_ms: (if ($changes_all + $changes_all2) > 0 then 1000 * $change_s / ($changes_all + $changes_all2) else null end),
+           changes_failed: ($disables_all + $enables_all - $disables - $enables),
+           change_mean_ms: (if ($disables_all + $enables_all) > 0 then 1000 * $change_s / ($disables_all + $enables_all) else null end),
            reports_per_s: ($reports / $side_secs), reports_failed: ($reports_all - $reports)}' \
         "$WORK/wrk-$row.json" | tee -a "$WORK/rows.jsonl" >&2
 }
@@ -457,7 +457,7 @@ LAST_COUNT=${COUNTS##* }
     echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?'); whole run $(($(date +%s) - RUN_START)) s"
     echo "- Machine: $(nproc) CPUs ($(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)); wrk (1 thread), PostgreSQL $(psql $PG_OPTS -qXAtc 'show server_version') and the servers on it"
     echo "- $(java -version 2>&1 | head -1); server JVM flags \`$JAVA_OPTS\` (MALLOC_ARENA_MAX=$MALLOC_ARENAS); $ALG, client_secret_basic, concurrency $CONC"
-    echo "- Per key count: its own database, keys seeded by COPY, and $REVOKED_PERCENT % as many revoked besides; traffic over $SPREAD of them (all when fewer) spread evenly over the table, popularity P(rank k) ~ 1/k^$ZIPF; its server launched alone and timed to its first token, then launched again to stay up: every key of the traffic requested once (priming the key cache, as a server that has run a while has seen its callers), ${WARMUP} s warm-up"
+    echo "- Per key count: its own database, keys seeded by COPY, and $REVOKED_PERCENT % as many revoked scattered among them; traffic over $SPREAD of them (all when fewer) spread evenly over the table, popularity P(rank k) ~ 1/k^$ZIPF; its server launched alone and timed to its first token, then launched again to stay up: every key of the traffic requested once (priming the key cache, as a server that has run a while has seen its callers), ${WARMUP} s warm-up"
     echo "- Key-count rows: $ROUNDS rounds; in each, every count's server (all up at once, the others idle) gets ${REWARM} s of traffic then ${DURATION} s measured, in an order that rotates each round"
     echo "- Sign-only ceiling ($ALG, bench/SignOnly.java, $(nproc) threads): $(jq -s -r 'map(.tokens_per_s | floor | tostring) | join(" before, ") + " after"' "$WORK/signonly.jsonl") tokens/s"
     echo
@@ -524,7 +524,7 @@ LAST_COUNT=${COUNTS##* }
         echo "status lists: bench/status.lua fetches every list with gzip at about $STATUS_RATE/s, half of the requests with If-None-Match; bench/changes.lua has the admin API disable or enable one of $CHANGE_POOL keys outside the traffic about $STATUS_CHANGES time(s) a second, each change making the next fetch re-sign its list."
         echo "usage ingest: bench/IngestBench.java, 2 threads posting up to $INGEST_RATE reports/s of $INGEST_KEYS keys each to POST /admin/v1/usage-reports."
         echo "÷ plain rows: against the mean of the plain rows measured right before and right after that side row (tokens/s, and server CPU per token). Before these rows, after the rounds: ${SIDE_SETTLE} s of the token traffic with both side loads at once, so they measure a server that has compiled all these paths; their peak RSS (VmHWM) includes that settling, all loads at once."
-        echo "Side-load rates are what the server answered in the measured window (its http_server_requests metrics; re-signs from its debug log). Server and PostgreSQL CPU per token include the side load's work. side clients' CPU %: the side load's own clients (wrk, curl, the IngestBench JVM), on the same cores as the server, so part of any dent; foreign CPU leaves them out."
+        echo "Side-load rates are what the server answered in the measured window (its http_server_requests metrics; re-signs from its debug log). Server and PostgreSQL CPU per token include the side load's work. side clients' CPU %: the side load's own clients (the wrks and the IngestBench JVM), on the same cores as the server, so part of any dent; foreign CPU leaves them out."
     fi
 } >"$BENCH_DIR/SCALE-RESULTS.md"
 log "wrote bench/SCALE-RESULTS.md"
