@@ -1,6 +1,7 @@
 package dev.keymint.server.status;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.zip.Adler32;
 import java.util.zip.Deflater;
@@ -36,34 +37,26 @@ final class SegmentedZlib {
     /** The ZLIB stream of these bytes; reuses the segments that are the same as the last call's. */
     byte[] compress(byte[] packed) {
         int count = Math.max(1, (packed.length + SEGMENT_BYTES - 1) / SEGMENT_BYTES);
+        boolean sameShape = previous.length == packed.length && segments.length == count;
         byte[][] made = new byte[count][];
-        int length = HEADER.length + 4;
+        int length = HEADER.length + Integer.BYTES;
         for (int segment = 0; segment < count; segment++) {
             int from = segment * SEGMENT_BYTES;
             int to = Math.min(packed.length, from + SEGMENT_BYTES);
-            boolean last = segment == count - 1;
-            boolean unchanged = previous.length == packed.length && segments.length == count
-                    && Arrays.equals(previous, from, to, packed, from, to);
-            made[segment] = unchanged ? segments[segment] : deflate(packed, from, to, last);
+            boolean unchanged = sameShape && Arrays.equals(previous, from, to, packed, from, to);
+            made[segment] = unchanged ? segments[segment] : deflate(packed, from, to, segment == count - 1);
             length += made[segment].length;
         }
         previous = packed.clone();
         segments = made;
 
-        byte[] stream = new byte[length];
-        System.arraycopy(HEADER, 0, stream, 0, HEADER.length);
-        int at = HEADER.length;
+        ByteBuffer stream = ByteBuffer.allocate(length).put(HEADER); // big-endian, as ZLIB's Adler-32
         for (byte[] segment : made) {
-            System.arraycopy(segment, 0, stream, at, segment.length);
-            at += segment.length;
+            stream.put(segment);
         }
         Adler32 adler = new Adler32();
         adler.update(packed);
-        long checksum = adler.getValue();
-        for (int shift = 24; shift >= 0; shift -= 8) {
-            stream[at++] = (byte) (checksum >>> shift);
-        }
-        return stream;
+        return stream.putInt((int) adler.getValue()).array();
     }
 
     /** Raw DEFLATE of {@code [from, to)}: sync-flushed, or finished when it is the last segment. */
