@@ -113,6 +113,14 @@ wait_for_token() {
     exit 1
 }
 
+# unpack_jar JAR DIR: JAR unpacked into DIR as the build unpacks its own into auth-server/target/app
+# (Spring Boot's jarmode tools; auth-server/pom.xml), so DIR/auth-server.jar launches as the README's
+# command does, whichever build JAR is. Prints DIR/auth-server.jar.
+unpack_jar() {
+    java -Djarmode=tools -jar "$1" extract --force --destination "$2" >/dev/null
+    echo "$2/auth-server.jar"
+}
+
 # first_token LOG AUTHORIZATION COMMAND...: launch COMMAND as the server ($SERVER_PID, output in LOG)
 # and time it to its first token from $URL, asked with this Authorization header (at most 180 s):
 # FIRST_TOKEN_MS (launch → first 200) and FIRST_RSS_KB (VmRSS then).

@@ -86,6 +86,8 @@ if ((BUILD)); then
     (cd "$REPO" && ./mvnw -B -q package -DskipTests) >"$WORK/build.log" 2>&1 || { cat "$WORK/build.log" >&2; exit 1; }
 fi
 [[ -f "$JAR" ]] || { echo "missing $JAR" >&2; exit 1; }
+# Every server is launched as the README launches it: the jar unpacked (bench/lib.sh, unpack_jar).
+APP_JAR=$(unpack_jar "$JAR" "$WORK/app")
 [[ -d "$REPO/auth-server/target/classes/dev/keymint/server/signing" ]] \
     || { echo "missing auth-server/target/classes (the sign-only ceiling signs with them): run without --no-build" >&2; exit 1; }
 
@@ -177,7 +179,7 @@ start_server() {
     log "$alg: starting server on JDK $JDK ($JAVA_OPTS)"
     # shellcheck disable=SC2086
     first_token "$WORK/server-$JDK-$alg.log" "Basic $(printf '%s:%s' "$BENCH_CLIENT_ID" "$BENCH_API_KEY" | base64 -w0)" \
-        "$JAVA" $JAVA_OPTS -jar "$JAR" --server.address=127.0.0.1
+        "$JAVA" $JAVA_OPTS -jar "$APP_JAR" --server.address=127.0.0.1
     log "$alg: first token $FIRST_TOKEN_MS ms after launch; warming up ${WARMUP}s at concurrency 32"
     BENCH_AUTH=basic BENCH_OUT="$WORK/warmup-$alg.json" timeout $((WARMUP + 30)) \
         wrk -t1 -c32 -d"${WARMUP}s" -s "$BENCH_DIR/token.lua" "$URL" >/dev/null
@@ -324,7 +326,7 @@ TARGETS=$(jq -s --slurpfile sign "$WORK/signonly.jsonl" --slurpfile start "$WORK
     echo
     echo "## Startup"
     echo
-    echo "Launch of \`java -jar auth-server.jar\` to the first 200 from /oauth/token (polled every 50 ms), on a database that the bootstrap CLI has just migrated and seeded; the server generates its signing key on this start."
+    echo "Launch of \`java -jar app/auth-server.jar\` (the README's: the jar unpacked) to the first 200 from /oauth/token (polled every 50 ms), on a database that the bootstrap CLI has just migrated and seeded; the server generates its signing key on this start."
     echo
     echo "| JDK | algorithm | launch → first token ms | Spring's \"Started in\" s | RSS at first token MB |"
     echo "|---|---|---:|---:|---:|"

@@ -3,7 +3,7 @@
 # (default "1 10000 100000 1000000"): a database of its own seeded with that many keys by COPY
 # (bench/scale-keys.py, seconds, not a million admin calls) and SCALE_STATUS_REVOKED_PERCENT (default
 # 1) % as many revoked ones scattered among them, so the status list is what it is at that size; its server launched
-# alone and timed to its first token. Then every count's server up at once, each primed and warmed up,
+# alone, as the README launches it (the jar unpacked), and timed to its first token. Then every count's server up at once, each primed and warmed up,
 # and token traffic spread over SCALE_SPREAD (default 100,000) of the keys, or all when fewer, with
 # Zipf-like popularity (P(rank k) ~ 1/k^SCALE_ZIPF_S, default 1), at concurrency SCALE_CONCURRENCY
 # (default 32), to each server in turn, SCALE_ROUNDS rounds (default 3, the order rotating: rounds says why).
@@ -96,6 +96,8 @@ fi
 [[ -f "$NIMBUS_JAR" ]] || "$REPO/mvnw" -B -q dependency:get -Dartifact="com.nimbusds:nimbus-jose-jwt:$NIMBUS_VERSION" -Dtransitive=false
 [[ -d "$REPO/auth-server/target/classes/dev/keymint/server/signing" ]] \
     || { echo "missing auth-server/target/classes (the sign-only ceiling signs with them): run without --no-build" >&2; exit 1; }
+# Every server is launched as the README launches it: the jar unpacked (bench/lib.sh, unpack_jar).
+APP_JAR=$(unpack_jar "$JAR" "$WORK/app")
 
 # side_ticks: CPU ticks of the side load's clients and their children (each wrk under its timeout).
 side_ticks() {
@@ -175,7 +177,7 @@ use_count() {
 # launch LOG: this count's server (use_count), timed to its first token.
 launch() {
     # shellcheck disable=SC2086
-    first_token "$1" "$(head -1 "$AUTHS")" env MALLOC_ARENA_MAX="$MALLOC_ARENAS" java $JAVA_OPTS -jar "$JAR" \
+    first_token "$1" "$(head -1 "$AUTHS")" env MALLOC_ARENA_MAX="$MALLOC_ARENAS" java $JAVA_OPTS -jar "$APP_JAR" \
         --server.address=127.0.0.1 --management.server.port="$MANAGEMENT_PORT" \
         --logging.level.dev.keymint.server.status.StatusListTokens=DEBUG
 }
@@ -456,7 +458,7 @@ LAST_COUNT=${COUNTS##* }
     echo
     echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?'); whole run $(($(date +%s) - RUN_START)) s"
     echo "- Machine: $(nproc) CPUs ($(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)); wrk (1 thread), PostgreSQL $(psql $PG_OPTS -qXAtc 'show server_version') and the servers on it"
-    echo "- $(java -version 2>&1 | head -1); server JVM flags \`$JAVA_OPTS\` (MALLOC_ARENA_MAX=$MALLOC_ARENAS); $ALG, client_secret_basic, concurrency $CONC"
+    echo "- $(java -version 2>&1 | head -1); server JVM flags \`$JAVA_OPTS\` (MALLOC_ARENA_MAX=$MALLOC_ARENAS), launched as the README does: the jar unpacked, \`java -jar app/auth-server.jar\`; $ALG, client_secret_basic, concurrency $CONC"
     echo "- Per key count: its own database, keys seeded by COPY, and $REVOKED_PERCENT % as many revoked scattered among them; traffic over $SPREAD of them (all when fewer) spread evenly over the table, popularity P(rank k) ~ 1/k^$ZIPF; its server launched alone and timed to its first token, then launched again to stay up: every key of the traffic requested once (priming the key cache, as a server that has run a while has seen its callers), ${WARMUP} s warm-up"
     echo "- Key-count rows: $ROUNDS rounds; in each, every count's server (all up at once, the others idle) gets ${REWARM} s of traffic then ${DURATION} s measured, in an order that rotates each round"
     echo "- Sign-only ceiling ($ALG, bench/SignOnly.java, $(nproc) threads): $(jq -s -r 'map(.tokens_per_s | floor | tostring) | join(" before, ") + " after"' "$WORK/signonly.jsonl") tokens/s"

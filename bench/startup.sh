@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # Launch → first token (issue 16: ≤ 10 s whatever the key count): one command, bench/startup.sh [--no-build].
-# Four ways to launch the same build, each at every key count of STARTUP_KEYS (default "1 1000000"):
-#   jdk17-jar    java -jar auth-server.jar on JDK 17, BENCH_JAVA_OPTS (bench/scale.sh's flags);
-#   jdk17-cds    the same with a CDS archive (docs/operations.md, "Start-up": the JDK 17 option), made by
+# Five ways to launch the same build, each at every key count of STARTUP_KEYS (default "1 1000000"):
+#   jdk17-jar    java -jar auth-server.jar, the single jar, on JDK 17, BENCH_JAVA_OPTS (bench/scale.sh's
+#                flags): the way the ratios are taken against;
+#   jdk17-app    the README's launch: the jar unpacked as the build unpacks it into auth-server/target/app
+#                (bench/lib.sh, unpack_jar), java -jar app/auth-server.jar, on JDK 17, BENCH_JAVA_OPTS;
+#   jdk25-app    the same on JDK 25;
+#   jdk17-cds    jdk17-app with a CDS archive (docs/operations.md, "Start-up": the JDK 17 option), made by
 #                auth-server/src/docker/prepare-image.sh on JDK 17;
-#   jdk25-jar    java -jar auth-server.jar on JDK 25, BENCH_JAVA_OPTS;
 #   jdk25-image  the Docker image's layout and command: the jar extracted and the AOT cache made by the
 #                image's own script (prepare-image.sh) on JDK 25, launched with the image's ENTRYPOINT,
 #                read from auth-server/Dockerfile (its own JVM options only, no BENCH_JAVA_OPTS).
 # Two more ways, for what a change buys (not in the default STARTUP_WAYS):
-#   jdk17-extracted  jdk17-cds's layout without its archive (what extracting alone buys);
-#   jdk17-jar+       jdk17-jar with STARTUP_EXTRA_OPTS besides (a JVM option or system property, A/B).
+#   jdk25-jar    the single jar on JDK 25, BENCH_JAVA_OPTS;
+#   jdk17-jar+   jdk17-jar with STARTUP_EXTRA_OPTS besides (a JVM option or system property, A/B).
 # One database per key count (keymint_bench_startup_<port>_<keys>, dropped on exit), seeded as bench/scale.sh seeds (keys by COPY, 1 % as many revoked).
 # STARTUP_ROUNDS rounds (default 3); each round launches every way at every count once, in an order
 # that rotates from round to round, so the machine's drift hits them alike. Every launch is like the
@@ -27,7 +30,7 @@
 # and, per round, 8 launches of 5–12 s: 284 s in all with the defaults on the 2-core machine, moderately
 # busy (plus the build and any wait for the lock).
 #
-# Environment (all optional): STARTUP_KEYS, STARTUP_ROUNDS, STARTUP_WAYS (default the four above),
+# Environment (all optional): STARTUP_KEYS, STARTUP_ROUNDS, STARTUP_WAYS (default the five above),
 # STARTUP_EXTRA_OPTS, STARTUP_JDK17 and STARTUP_JDK25 (JDK homes; defaults /usr/lib/jvm/java-17-openjdk-amd64 and
 # /usr/lib/jvm/temurin-25-jdk-amd64), BENCH_JAVA_OPTS, BENCH_PORT (default 18095; the management port is
 # the next one), BENCH_PG, BENCH_JAR (with --no-build: another build's jar), BENCH_LOCK, BENCH_KEEP=1
@@ -39,7 +42,7 @@ BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(dirname "$BENCH_DIR")
 COUNTS=${STARTUP_KEYS:-"1 1000000"}
 ROUNDS=${STARTUP_ROUNDS:-3}
-WAYS=${STARTUP_WAYS:-"jdk17-jar jdk17-cds jdk25-jar jdk25-image"}
+WAYS=${STARTUP_WAYS:-"jdk17-jar jdk17-app jdk25-app jdk17-cds jdk25-image"}
 JDK17=${STARTUP_JDK17:-/usr/lib/jvm/java-17-openjdk-amd64}
 JDK25=${STARTUP_JDK25:-/usr/lib/jvm/temurin-25-jdk-amd64}
 EXTRA_OPTS=${STARTUP_EXTRA_OPTS:-}
@@ -128,7 +131,8 @@ command_of() {
         jdk17-jar) COMMAND=("$JDK17/bin/java" "${opts[@]}" -jar "$JAR") ;;
         jdk17-jar+) COMMAND=("$JDK17/bin/java" "${opts[@]}" "${extra[@]}" -jar "$JAR") ;;
         jdk17-cds) COMMAND=("$JDK17/bin/java" "${opts[@]}" "@$WORK/jdk17-cds/jvm.options" -jar "$WORK/jdk17-cds/auth-server.jar") ;;
-        jdk17-extracted) COMMAND=("$JDK17/bin/java" "${opts[@]}" -jar "$WORK/jdk17-cds/auth-server.jar") ;;
+        jdk17-app) COMMAND=("$JDK17/bin/java" "${opts[@]}" -jar "$APP_JAR") ;;
+        jdk25-app) COMMAND=("$JDK25/bin/java" "${opts[@]}" -jar "$APP_JAR") ;;
         jdk25-jar) COMMAND=("$JDK25/bin/java" "${opts[@]}" -jar "$JAR") ;;
         jdk25-image) COMMAND=("$JDK25/bin/java" "${IMAGE_COMMAND[@]}") ;;
         *) echo "unknown way $1 (STARTUP_WAYS)" >&2; exit 1 ;;
@@ -167,7 +171,9 @@ launch() {
 }
 
 for keys in $COUNTS; do locked prepare_count "$keys"; done
-[[ " $WAYS " != *" jdk17-cds "* && " $WAYS " != *" jdk17-extracted "* ]] || locked prepare_layout jdk17-cds "$JDK17"
+APP_JAR=$WORK/app/auth-server.jar
+[[ " $WAYS " != *"-app "* ]] || locked unpack_jar "$JAR" "$WORK/app" >/dev/null
+[[ " $WAYS " != *" jdk17-cds "* ]] || locked prepare_layout jdk17-cds "$JDK17"
 [[ " $WAYS " != *" jdk25-image "* ]] || { locked prepare_layout jdk25-image "$JDK25"; read_entrypoint; }
 
 read -r -a ways <<<"$WAYS"
@@ -195,7 +201,7 @@ JQ_DEFS='def f(n; d): if n == null then "–" else (n * pow(10; d) | round / pow
     echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC'); commit $(git -C "$REPO" rev-parse --short HEAD 2>/dev/null || echo '?'); whole run $(($(date +%s) - RUN_START)) s"
     echo "- Machine: $(nproc) CPUs ($(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)); PostgreSQL $(psql $PG_OPTS -qXAtc 'show server_version') on it"
     echo "- JDK 17: $("$JDK17/bin/java" -version 2>&1 | head -1); JDK 25: $("$JDK25/bin/java" -version 2>&1 | head -1)"
-    echo "- \`*-jar\` and jdk17-cds: \`$JAVA_OPTS\`; jdk25-image: the image's ENTRYPOINT (auth-server/Dockerfile), \`${IMAGE_COMMAND[*]:-–}\`"
+    echo "- \`*-jar\`: the single jar, auth-server.jar; \`*-app\`: the README's launch, the jar unpacked (\`java -jar app/auth-server.jar\`); jdk17-cds: the same with its archive. All three with \`$JAVA_OPTS\`; jdk25-image: the image's ENTRYPOINT (auth-server/Dockerfile), \`${IMAGE_COMMAND[*]:-–}\`"
     echo "- Per key count a database seeded as bench/scale.sh seeds (keys by COPY, 1 % as many revoked); $ROUNDS round(s), each launching every way at every count once, in an order rotating per round; no arguments, configuration from the environment, as the image runs"
     echo
     echo "## Target: launch → first token ≤ 10 s"
