@@ -25,9 +25,9 @@
 # and count, ratios to jdk17-jar within each round, and the target line per way.
 #
 # Every timed round holds the bench lock (BENCH_LOCK, default /tmp/keymint-bench.lock; flock), as do
-# the build, the seeding and the training runs; it is released in between, so other benchmarks on the
+# the build, the seeding, the unpacking and the training runs; it is released in between, so other benchmarks on the
 # machine can take turns. Takes about 25 s of seeding per million keys, 50 s for the two training runs
-# and, per round, 8 launches of 5–12 s: 284 s in all with the defaults on the 2-core machine, moderately
+# and, per round, 10 launches of 5–14 s: 370 s in all with the defaults on the 2-core machine, moderately
 # busy (plus the build and any wait for the lock).
 #
 # Environment (all optional): STARTUP_KEYS, STARTUP_ROUNDS, STARTUP_WAYS (default the five above),
