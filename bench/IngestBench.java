@@ -3,6 +3,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,10 +25,12 @@ import java.util.regex.Pattern;
  * second, latency percentiles, non-200 answers, and whether the usage API's total equals what
  * was sent (nothing lost, nothing doubled).
  *
- * <p>Arguments: baseUrl clientId apiKey keys threads seconds [reportsPerSecond]. Without a rate (or 0)
- * every thread posts as fast as it is answered: the most the server books. With one, the threads
- * together post steadily at that rate at most, as resource servers reporting on a timer do
- * (bench/scale.sh's side load next to token traffic).
+ * <p>Arguments: baseUrl clientId apiKey keys threads seconds [reportsPerSecond [stopFile]]. Without a
+ * rate (or 0) every thread posts as fast as it is answered: the most the server books. With one, the
+ * threads together post steadily at that rate at most, as resource servers reporting on a timer do
+ * (bench/scale.sh's side load next to token traffic). With a stop file, posting also ends as soon as
+ * that file exists (bench/scale.sh ends its side load when its windows are measured, however long
+ * they took).
  */
 public class IngestBench {
 
@@ -41,6 +45,7 @@ public class IngestBench {
         int seconds = Integer.parseInt(args[5]);
         double rate = args.length > 6 ? Double.parseDouble(args[6]) : 0;
         long intervalNanos = rate > 0 ? (long) (threads * 1e9 / rate) : 0;
+        STOP_FILE = args.length > 7 ? Path.of(args[7]) : null;
         String token = token(base, clientId, apiKey);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < keys; i++) {
@@ -74,6 +79,11 @@ public class IngestBench {
     }
 
     private static final AtomicLong ERRORS = new AtomicLong();
+    private static Path STOP_FILE;
+
+    private static boolean going(long end) {
+        return System.nanoTime() < end && (STOP_FILE == null || !Files.exists(STOP_FILE));
+    }
 
     /**
      * Posts reports from {@code threads} threads for {@code seconds}, each thread one every
@@ -92,12 +102,12 @@ public class IngestBench {
                 int n = 0;
                 java.util.Random random = new java.util.Random(index);
                 long next = System.nanoTime() + intervalNanos * index / threads;
-                while (System.nanoTime() < end) {
+                while (going(end)) {
                     if (intervalNanos > 0) {
                         LockSupport.parkNanos(next - System.nanoTime());
                         // A late thread does not catch up: the rate is a ceiling, not a debt.
                         next = Math.max(next + intervalNanos, System.nanoTime());
-                        if (System.nanoTime() >= end) {
+                        if (!going(end)) {
                             break;
                         }
                     }

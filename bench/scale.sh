@@ -6,31 +6,30 @@
 # alone, as the README launches it (the jar unpacked), and timed to its first token. Then every count's server up at once, each primed and warmed up,
 # and token traffic spread over SCALE_SPREAD (default 100,000) of the keys, or all when fewer, with
 # Zipf-like popularity (P(rank k) ~ 1/k^SCALE_ZIPF_S, default 1), at concurrency SCALE_CONCURRENCY
-# (default 32), to each server in turn, SCALE_ROUNDS rounds (default 3, the order rotating: rounds says why).
+# (default 32), to each server in turn, SCALE_ROUNDS rounds (default 6, the order rotating: rounds says why).
 # Per key count (medians over the rounds): tokens/s and their ratio to the first count's in the same
 # round and to the sign-only ceiling (measured before the first and after the last count, as
 # bench/run.sh does), errors, p50/p99, server and PostgreSQL CPU per token, the key cache's hit ratio
 # over the measured window, RSS, launch → first token, and the status lists' rebuild at start. Then, at
 # the largest count, SCALE_SIDE_SETTLE seconds (default 120) of the token traffic with every side load
 # below at once, so that the rows after it measure a server that has compiled all these paths
-# (settle_side_loads says why), and on the same server the same token traffic again, each time next to
-# a side load (started before the warm-up), SCALE_SIDE_ROUNDS times (default 2) each, to show what it
-# takes from the token path:
+# (settle_side_loads says why), and on the same server the same token traffic again next to each side
+# load in turn, to show what it takes from the token path:
 #   - status lists: verifiers fetching every list (bench/status.lua, one connection, SCALE_STATUS_RATE
 #     GETs/s, default 20, half with If-None-Match) while an admin (bench/changes.lua) disables or enables one key
 #     SCALE_STATUS_CHANGES times a second (default 1), so the list is re-signed after each change;
 #   - usage ingest: bench/IngestBench.java posting reports of SCALE_INGEST_KEYS keys (default 100) at
 #     SCALE_INGEST_RATE reports/s (default 10) from 2 threads.
-# A plain row before and after each of them; each side row: tokens/s (and server CPU per token) ÷ the mean of the plain rows right before and after it, p99, and the
-# side load's own rate in the measured window (from the server's request metrics); each side load's
-# target takes the median of its rows. SCALE_SIDE_LOADS=0
-# leaves them out. Writes bench/SCALE-RESULTS.md with a targets table. Everything started is stopped
+# Each side load is measured in SCALE_SIDE_PAIRS pairs (default 6) of SCALE_SIDE_WINDOW s windows
+# (default 10), one with the load running and one with its clients paused, alternating (side_windows
+# says why): tokens/s (and server CPU per token) running ÷ paused, p50/p99, and the side load's own rate
+# in the windows (from the server's request metrics). SCALE_SIDE_LOADS=0 leaves them out. Writes bench/SCALE-RESULTS.md with a targets table. Everything started is stopped
 # and the database dropped on exit; traffic goes only to 127.0.0.1.
 #
 # Environment (all optional): SCALE_KEYS, SCALE_SPREAD, SCALE_ZIPF_S, SCALE_CONCURRENCY,
-# SCALE_DURATION (measured seconds per row, default 30), SCALE_WARMUP (default 30, side load running),
+# SCALE_DURATION (measured seconds per key-count row, default 15), SCALE_WARMUP (default 30, side load running),
 # SCALE_ROUNDS,
-# SCALE_SIDE_LOADS, SCALE_SIDE_SETTLE, SCALE_SIDE_ROUNDS (default 2), SCALE_STATUS_RATE, SCALE_STATUS_CHANGES, SCALE_STATUS_REVOKED_PERCENT,
+# SCALE_SIDE_LOADS, SCALE_SIDE_SETTLE, SCALE_SIDE_PAIRS, SCALE_SIDE_WINDOW, SCALE_STATUS_RATE, SCALE_STATUS_CHANGES, SCALE_STATUS_REVOKED_PERCENT,
 # SCALE_INGEST_RATE, SCALE_INGEST_KEYS,
 # SCALE_ALGORITHM (default RS256), BENCH_PORT (default 18085: the first count's server; the management
 # port is the next one, and each further count's server two further),
@@ -50,7 +49,7 @@ COUNTS=${SCALE_KEYS:-"1 10000 100000 1000000"}
 SPREAD=${SCALE_SPREAD:-100000}
 ZIPF=${SCALE_ZIPF_S:-1}
 CONC=${SCALE_CONCURRENCY:-32}
-DURATION=${SCALE_DURATION:-30}
+DURATION=${SCALE_DURATION:-15}
 WARMUP=${SCALE_WARMUP:-30}
 ALG=${SCALE_ALGORITHM:-RS256}
 SIDE_LOADS=${SCALE_SIDE_LOADS:-1}
@@ -60,8 +59,10 @@ REVOKED_PERCENT=${SCALE_STATUS_REVOKED_PERCENT:-1}
 INGEST_RATE=${SCALE_INGEST_RATE:-10}
 INGEST_KEYS=${SCALE_INGEST_KEYS:-100}
 SIDE_SETTLE=${SCALE_SIDE_SETTLE:-120}
-SIDE_ROUNDS=${SCALE_SIDE_ROUNDS:-2}
-ROUNDS=${SCALE_ROUNDS:-3}
+SIDE_PAIRS=${SCALE_SIDE_PAIRS:-6}
+SIDE_WINDOW=${SCALE_SIDE_WINDOW:-10}
+SIDE_GAP=2
+ROUNDS=${SCALE_ROUNDS:-6}
 REWARM=5
 # Keys the admin disables and enables in turn during the status-list row: none of them is in the token traffic.
 CHANGE_POOL=20
@@ -230,7 +231,8 @@ stop_servers() {
 # measured one count after the other, minutes apart, differed by as much as a quarter on this machine
 # with no change to the code (2026-12-02: 0.70–0.73 sequentially where the same two servers side by
 # side, alternating 20 s windows, gave 0.94–1.12). Each turn starts with REWARM s of traffic, not measured: caches the other servers
-# used in between.
+# used in between. Six rounds of 15 s rather than three of 30 s (until 2026-12-02 20:40 UTC): the
+# median of more, closer rounds; three rounds of one run gave the million keys 0.80, 0.83 and 0.97.
 rounds() {
     local counts=($COUNTS) n round i keys
     n=${#counts[@]}
@@ -244,28 +246,21 @@ rounds() {
     done
 }
 
-# side_rows KEYS: on this count's server, after the side loads settle, a plain row before and after
-# each side row, so each side row is judged against the plain rows on either side of it: this machine's
-# speed drifts over minutes, and so may the server's own after a side load. SIDE_ROUNDS times over,
-# each side load's target taking the median of its rows: one 30 s row has moved by a fifth from run to
-# run (bench/README.md).
+# side_rows KEYS: on this count's server, after the side loads settle, one plain row, then each side
+# load in windows that alternate with the same load paused (side_windows).
 side_rows() {
-    local keys=$1 round
+    local keys=$1
     use_count "$keys"
     settle_side_loads "$keys"
     measure "$keys" "plain, settled"
-    for round in $(seq 1 "$SIDE_ROUNDS"); do
-        status_list_row "$keys"
-        measure "$keys" "plain, between"
-        ingest_row "$keys" "$WORK/ingest-$round.json"
-        measure "$keys" "plain, again"
-    done
+    status_list_windows "$keys"
+    ingest_windows "$keys"
 }
 
 # measure KEYS LOAD: DURATION s of token traffic -> one JSON line in $WORK/rows.jsonl, with what the
 # server answered the side load (status lists, admin key changes, usage reports) in the same window.
 measure() {
-    local keys=$1 load=$2 row=$1-$2-${ROUND:-} s0 p0 m0 g0 w0 c0 n0 s1 p1 m1 g1 w1 c1 n1
+    local keys=$1 load=$2 row=$1-$2-${ROUND:-}${PAIR:-} s0 p0 m0 g0 w0 c0 n0 s1 p1 m1 g1 w1 c1 n1
     metrics "$WORK/metrics-0"; g0=$(signed); w0=$(date +%s%N)
     s0=$(proc_ticks "$SERVER_PID"); p0=$(postgres_ticks); m0=$(machine_ticks); c0=$(side_ticks); n0=$(neighbour_ticks)
     local TIMEFORMAT='%U %S'
@@ -292,6 +287,8 @@ measure() {
         -v b="$(request_seconds "$WORK/metrics-1" "/admin/v1/keys/{id}/disable")" \
         -v c="$(request_seconds "$WORK/metrics-0" "/admin/v1/keys/{id}/enable")" \
         -v d="$(request_seconds "$WORK/metrics-1" "/admin/v1/keys/{id}/enable")" 'BEGIN{print b - a + d - c}')")
+    counters+=(--argjson report_s "$(awk -v a="$(request_seconds "$WORK/metrics-0" "/admin/v1/usage-reports")" \
+        -v b="$(request_seconds "$WORK/metrics-1" "/admin/v1/usage-reports")" 'BEGIN{print b - a}')")
     jq -c --argjson keys "$keys" --arg load "$load" --argjson spread "$(wc -l <"$AUTHS")" \
         --argjson seed "$SEED_MS" --argjson first "$FIRST_TOKEN_MS" --argjson first_rss "$FIRST_RSS_KB" \
         --argjson rebuild "$(grep -o -m1 'Status lists rebuilt from the database: .* in [0-9]* ms' "$COUNT_DIR/launch.log" \
@@ -299,13 +296,14 @@ measure() {
         --argjson st "$((s1 - s0))" --argjson pt "$((p1 - p0))" --argjson tck "$CLK_TCK" --arg m0 "$m0" --arg m1 "$m1" \
         --arg wrk "$(tail -1 "$WORK/wrk-$row.time")" --argjson ncpu "$(nproc)" --argjson signed "$((g1 - g0))" \
         --argjson window "$(((w1 - w0) / 1000000))" --argjson ct "$((c1 - c0))" --argjson nt "$((n1 - n0))" \
-        --argjson round "${ROUND:-null}" \
+        --argjson round "${ROUND:-null}" --arg segment "${SEGMENT:-}" --argjson pair "${PAIR:-null}" \
         "${counters[@]}" \
         --argjson rss "$(status_kb "$SERVER_PID" VmRSS)" --argjson hwm "$(status_kb "$SERVER_PID" VmHWM)" '
         (.statuses["200"] // 0) as $ok | (.duration_us / 1e6) as $secs
         | ($m0 | split(" ") | map(tonumber)) as $a | ($m1 | split(" ") | map(tonumber)) as $b
         | ($wrk | split(" ") | map(tonumber) | add) as $wrk_s | ($window / 1000) as $side_secs
-        | {keys: $keys, load: $load, round: $round, spread: $spread, seed_s: ($seed / 1000), first_token_s: ($first / 1000),
+        | {keys: $keys, load: $load, round: $round, segment: (if $segment == "" then null else $segment end),
+           pair: $pair, spread: $spread, seed_s: ($seed / 1000), first_token_s: ($first / 1000),
            first_rss_mb: ($first_rss / 1024), rebuild_ms: $rebuild, ok: $ok, tps: ($ok / $secs),
            errors: ((.requests - $ok) + (.socket_errors | to_entries | map(.value) | add)),
            p50_ms: (.p50_us / 1000), p99_ms: (.p99_us / 1000),
@@ -322,7 +320,8 @@ measure() {
            changes_per_s: (($disables + $enables) / $side_secs), signed_per_s: ($signed / $side_secs),
            changes_failed: ($disables_all + $enables_all - $disables - $enables),
            change_mean_ms: (if ($disables_all + $enables_all) > 0 then 1000 * $change_s / ($disables_all + $enables_all) else null end),
-           reports_per_s: ($reports / $side_secs), reports_failed: ($reports_all - $reports)}' \
+           reports_per_s: ($reports / $side_secs), reports_failed: ($reports_all - $reports),
+           report_mean_ms: (if $reports_all > 0 then 1000 * $report_s / $reports_all else null end)}' \
         "$WORK/wrk-$row.json" | tee -a "$WORK/rows.jsonl" >&2
 }
 
@@ -335,9 +334,27 @@ neighbour_ticks() {
     echo "$sum"
 }
 
+# side_clients: the side load's client processes (each wrk under its timeout, the reporter's JVM).
+side_clients() {
+    local pid children
+    for pid in "${SIDE_PIDS[@]}"; do
+        children=$(pgrep -P "$pid" || true)
+        echo "${children:-$pid}"
+    done
+}
+
+# side_load STOP|CONT: pause or resume the side load's clients. Paused, a client keeps its connections
+# and its place; resumed, it goes on at its rate (neither wrk's delay nor the reporter catches up on
+# the time it was paused), so windows with and without the load can alternate within seconds.
+side_load() {
+    local pid
+    for pid in $(side_clients); do kill -"$1" "$pid" 2>/dev/null || true; done
+}
+
 # stop_side_load: end the side load's clients (each also stops on its own when its time is up); keeps $?.
 stop_side_load() {
     local rc=$? pid
+    side_load CONT # a paused process would hold the signal until resumed
     for pid in "${SIDE_PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
     SIDE_PIDS=()
     return $rc
@@ -369,15 +386,16 @@ start_status_load() {
     SIDE_PIDS+=($!)
 }
 
-# start_ingest_load SECONDS OUT: resource servers reporting usage at a steady rate for SECONDS (after the
-# reporter's own 5 s warm-up), in the background; the reporter's JSON (its totals check) in OUT.
+# start_ingest_load SECONDS OUT [STOP]: resource servers reporting usage at a steady rate for SECONDS
+# (after the reporter's own 5 s warm-up), or until the file STOP exists, in the background; the
+# reporter's JSON (its totals check) in OUT.
 start_ingest_load() {
     log "usage ingest: $INGEST_RATE reports/s of $INGEST_KEYS keys each"
     # The reporter stands in for resource servers on other machines, yet shares these two cores, so it
     # runs light: C1 only (a steady few posts a second need no C2 code) and a small serial heap. Its
     # share of the CPU is in the row (side clients' CPU).
     java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx64m "$BENCH_DIR/IngestBench.java" "$BASE" "$BENCH_CLIENT_ID" "$BENCH_API_KEY" "$INGEST_KEYS" 2 \
-        "$1" "$INGEST_RATE" >"$2" 2>"${2%.json}.log" &
+        "$1" "$INGEST_RATE" ${3:+"$3"} >"$2" 2>"${2%.json}.log" &
     SIDE_PIDS+=($!)
 }
 
@@ -397,28 +415,49 @@ settle_side_loads() {
     stop_side_load
 }
 
-# status_list_row KEYS: the token traffic while verifiers fetch the lists and an admin changes keys.
-status_list_row() {
-    local keys=$1
-    start_status_load $((WARMUP + DURATION + 10))
-    wait_for_side_load "/oauth/status/{listId}"
-    log "$keys keys, status lists: warming up ${WARMUP} s"
+# side_windows KEYS LOAD URI: with LOAD's clients started (SIDE_PIDS), once the server has answered
+# them at URI and the token traffic has warmed up next to them, SIDE_PAIRS pairs of windows of
+# SIDE_WINDOW s: one with the side load running, one with it paused (side_load), in the order
+# running/paused, paused/running, … Each window comes after SIDE_GAP s of traffic not measured, for
+# what the state before left behind (the usage and last-used flushes run every 5 s) to pass. Leaves
+# the side load running. Why windows and not rows: this machine's speed drifts by a fifth within
+# minutes, and one 30 s side row judged against the plain rows before and after it came out anywhere
+# from 0.71 to 1.17 for the same code (bench/README.md); 10 s windows a few seconds apart, in an order
+# that cancels a steady drift, see the same machine.
+side_windows() {
+    local keys=$1 load=$2 uri=$3 pair state
+    wait_for_side_load "$uri"
+    log "$keys keys, $load: warming up ${WARMUP} s, then $SIDE_PAIRS pairs of ${SIDE_WINDOW} s windows, running and paused"
     tokens "$WARMUP" "$WORK/warmup.json"
-    measure "$keys" "status lists"
+    for pair in $(seq 1 "$SIDE_PAIRS"); do
+        for state in $(if ((pair % 2)); then echo on paused; else echo paused on; fi); do
+            if [[ "$state" == on ]]; then side_load CONT; else side_load STOP; fi
+            tokens "$SIDE_GAP" "$WORK/gap.json"
+            SEGMENT=$load PAIR=$pair DURATION=$SIDE_WINDOW measure "$keys" "$load$([[ "$state" == on ]] || echo ", paused")"
+        done
+    done
+    side_load CONT
+}
+
+# side_seconds: how long a side load's clients are started for, more than its windows take (they are
+# stopped when the windows are done).
+side_seconds() { echo $((WARMUP + SIDE_PAIRS * 2 * (SIDE_GAP + SIDE_WINDOW + 10) + 60)); }
+
+# status_list_windows KEYS: the token traffic next to verifiers fetching the lists and an admin changing keys.
+status_list_windows() {
+    start_status_load "$(side_seconds)"
+    side_windows "$1" "status lists" "/oauth/status/{listId}"
     stop_side_load
 }
 
-# ingest_row KEYS OUT: the token traffic while resource servers report usage at a steady rate; the
-# reporter's JSON (its totals check) in OUT.
-ingest_row() {
-    local keys=$1
-    # Posting until the token traffic's measured window has passed.
-    start_ingest_load $((WARMUP + DURATION + 2)) "$2"
-    wait_for_side_load "/admin/v1/usage-reports"
-    log "$keys keys, usage ingest: warming up ${WARMUP} s"
-    tokens "$WARMUP" "$WORK/warmup.json"
-    measure "$keys" "usage ingest"
-    log "$keys keys, usage ingest: waiting for the reporter's totals check"
+# ingest_windows KEYS: the token traffic next to resource servers reporting usage at a steady rate;
+# the reporter's JSON (its totals check) in $WORK/ingest.json.
+ingest_windows() {
+    rm -f "$WORK/ingest.stop"
+    start_ingest_load "$(side_seconds)" "$WORK/ingest.json" "$WORK/ingest.stop"
+    side_windows "$1" "usage ingest" "/admin/v1/usage-reports"
+    log "$1 keys, usage ingest: waiting for the reporter's totals check"
+    touch "$WORK/ingest.stop"
     wait "${SIDE_PIDS[@]}" || true
     SIDE_PIDS=()
 }
@@ -433,22 +472,25 @@ stop_servers
 sign_only after
 
 CEILING=$(jq -s 'map(.tokens_per_s) | add / length' "$WORK/signonly.jsonl")
-# The reporters' own view of their answers, one per usage-ingest row in order. (None without side loads.)
-INGEST=$(for round in $(seq 1 "$SIDE_ROUNDS"); do cat "$WORK/ingest-$round.json" 2>/dev/null || true; done \
-    | jq -s -c . 2>/dev/null || echo '[]')
-# f(n; d): n rounded to d decimals, "–" when unknown.
-# bracket(rows; i; g): the mean of g over the plain rows right before and right after rows[i].
-# f(n; d): n rounded to d decimals, "–" when unknown. median: of a list of numbers.
-# bracket(rows; i; g): the mean of g over the plain rows right before and right after rows[i].
+# The reporter's own view of its answers (null without side loads).
+INGEST=$(jq -s -c '.[0]' "$WORK/ingest.json" 2>/dev/null || echo null)
+# f(n; d): n rounded to d decimals, "–" when unknown. median: of a list of numbers. mean: of a list.
 # rounds / side: the key-count rows (each with its round) and the side-load rows at the largest count.
 # ratio(rows; r): r's tokens/s ÷ the first count's in the same round.
+# windows(load): a side load's windows, running and paused; on: a window with it running.
+# side_ratio(rows; load; g): the mean of g over load's running windows ÷ over its paused ones.
+# pair_ratios(rows; load): tokens/s running ÷ paused, pair by pair.
 JQ_DEFS='def f(n; d): if n == null then "–" else (n * pow(10; d) | round / pow(10; d) | tostring) end;
     def pass(ok): if ok then "PASS" else "FAIL" end;
     def median: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor]
         else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-    def plain: .load | startswith("plain");
-    def bracket(rows; i; g): [([rows[:i][] | select(plain)] | last), ([rows[i + 1:][] | select(plain)] | first)]
-        | map(select(. != null) | g) | add / length;
+    def mean: if length == 0 then null else add / length end;
+    def windows(load): map(select(.segment == load));
+    def on: .load == .segment;
+    def side_ratio(rows; load; g): (rows | windows(load) | map(select(on) | g) | mean)
+        / (rows | windows(load) | map(select(on | not) | g) | mean);
+    def pair_ratios(rows; load): rows | windows(load) | group_by(.pair)
+        | map((map(select(on))[0].tps) / (map(select(on | not))[0].tps));
     def rounds: map(select(.round != null));
     def counted(n; one; many): if n > 0 then "\(n) \(if n > 1 then many else one end)" else empty end;
     def lapses(rows): [counted(rows | map(.lapses // 0) | add; "lease lapse"; "lease lapses"),
@@ -479,16 +521,15 @@ LAST_COUNT=${COUNTS##* }
     jq -s -r --argjson last "$LAST_COUNT" "$JQ_DEFS"'
         . as $all | rounds as $rows | side as $side_rows
         | [$rows[] | select(.keys == $last) | ratio($rows; .)] as $ratios | ($ratios | median) as $eff
-        | ([range($side_rows | length) | select($side_rows[.] | plain | not)
-            | {load: $side_rows[.].load, ratio: ($side_rows[.].tps / bracket($side_rows; .; .tps))}]
-            | group_by(.load) | map({key: .[0].load, value: map(.ratio)}) | from_entries) as $ratios_by_load
-        | ($ratios_by_load | map_values(median)) as $side
-        | def each(load): $ratios_by_load[load] | map(f(.; 2)) | join(", ");
+        | def side_target(load; what): if ($side_rows | windows(load) | length) > 0 then
+            (side_ratio($side_rows; load; .tps)) as $r | pair_ratios($side_rows; load) as $pairs
+            | "| \(what): tokens/s ≥ 0.95 of the same server with them paused (\($pairs | length) pairs of windows, alternating; pair by pair \(f($pairs | min; 2))–\(f($pairs | max; 2))) | \(f($r; 2)) | \(pass($r >= 0.95)) |"
+            else empty end;
         "| efficiency at \($last) keys ≥ 0.90 of the \($rows[0].keys)-key figure (same ceiling: the tokens/s ratio, same round; median of \($ratios | length) rounds, range \(f($ratios | min; 2))–\(f($ratios | max; 2))) | \(f($eff; 2)) | \(pass($eff >= 0.9)) |",
           "| launch → first token ≤ 10 s (worst key count, each server launched alone) | \(f($rows | map(.first_token_s) | max; 2)) s | \(pass(($rows | map(.first_token_s) | max) <= 10)) |",
           "| RSS ≤ 400 MB (peak VmHWM over every row) | \(f($all | map(.hwm_mb) | max; 0)) MB | \(pass(($all | map(.hwm_mb) | max) <= 400)) |",
-          (if $side["status lists"] then "| status lists served and re-signed: tokens/s ≥ 0.95 of the plain rows (median of its rows: \(each("status lists"))) | \(f($side["status lists"]; 2)) | \(pass($side["status lists"] >= 0.95)) |" else empty end),
-          (if $side["usage ingest"] then "| usage ingest: tokens/s ≥ 0.95 of the plain rows (median of its rows: \(each("usage ingest"))) | \(f($side["usage ingest"]; 2)) | \(pass($side["usage ingest"] >= 0.95)) |" else empty end),
+          side_target("status lists"; "status lists served and re-signed"),
+          side_target("usage ingest"; "usage ingest"),
           "| zero errors in every row | \($all | map(.errors) | add) | \(pass(($all | map(.errors) | add) == 0)) |",
           "| (validity) key-count rows on a quiet machine: foreign CPU ≤ 10 % | \(f($rows | map(.foreign_pct) | max; 0)) % | \(if ($rows | map(.foreign_pct) | max) <= 10 then "OK" else "NOISY" end) |"' \
         "$WORK/rows.jsonl"
@@ -520,26 +561,36 @@ LAST_COUNT=${COUNTS##* }
         echo
         echo "## Side loads at $(jq -s -r 'map(select(.load == "status lists"))[0].keys' "$WORK/rows.jsonl") keys, same server"
         echo
-        echo "| load | tokens/s | ÷ plain rows | errors | p50 ms | p99 ms | server CPU ms/token | ÷ plain rows | PostgreSQL CPU ms/token | key cache hit ratio | RSS / peak MB | side clients' CPU % | foreign CPU % | the side load in the measured window |"
-        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
+        echo "| load | windows | tokens/s | ÷ paused | errors | p50 ms | p99 ms | server CPU ms/token | ÷ paused | PostgreSQL CPU ms/token | key cache hit ratio | RSS / peak MB | side clients' CPU % | foreign CPU % | what the server answered the side load |"
+        echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"
         jq -s -r --argjson ingest "$INGEST" "$JQ_DEFS"'
             side as $rows
-            | range($rows | length) as $i | $rows[$i]
-            | (if plain then "–" else f(.tps / bracket($rows; $i; .tps); 2) end) as $tps_ratio
-            | (if plain then "–" else f(.server_ms / bracket($rows; $i; .server_ms); 2) end) as $cpu_ratio
-            | (if .load == "status lists" then
-                 "\(f(.lists_per_s; 1)) lists/s served (\(f(.lists_full_per_s; 1)) 200, \(f(.lists_304_per_s; 1)) 304, \(.lists_failed) other); \(f(.changes_per_s; 2)) key changes/s, \(f(.signed_per_s; 2)) lists re-signed/s; admin change \(f(.change_mean_ms; 0)) ms on average as the server timed it (the barrier included), \(.changes_failed) not 200"
-               elif .load == "usage ingest" then
-                 ($ingest[[$rows[:$i][] | select(.load == "usage ingest")] | length] // {}) as $ingest
-                 | "\(f(.reports_per_s; 1)) reports/s booked (\(.reports_failed) not 200), \($ingest.keys_per_report // "?") keys each; reporter p99 \(f($ingest.p99_ms; 0)) ms; allowed sent \($ingest.allowed_sent // "?") = booked \($ingest.allowed_booked // "?")"
+            | ([$rows[] | select(.segment == null)] + ($rows | map(select(.segment != null)) | group_by(.segment)
+                | map(group_by(on) | reverse[]))) []
+            | (if type == "array" then . else [.] end) as $g | $g[0] as $c
+            | (if $c.segment == null or ($c | on | not) then "–" else f(side_ratio($rows; $c.segment; .tps); 2) end) as $tps_ratio
+            | (if $c.segment == null or ($c | on | not) then "–" else f(side_ratio($rows; $c.segment; .server_ms); 2) end) as $cpu_ratio
+            | (if $c.segment == "status lists" then
+                 "\(f($g | map(.lists_per_s) | mean; 1)) lists/s served (\(f($g | map(.lists_full_per_s) | mean; 1)) 200, \(f($g | map(.lists_304_per_s) | mean; 1)) 304, \($g | map(.lists_failed) | add) other); \(f($g | map(.changes_per_s) | mean; 2)) key changes/s, \(f($g | map(.signed_per_s) | mean; 2)) lists re-signed/s"
+                 + (if ($c | on) then "; admin change \(f($g | map(.change_mean_ms) | mean; 0)) ms on average as the server timed it (the barrier included), \($g | map(.changes_failed) | add) not 200" else "" end)
+               elif $c.segment == "usage ingest" then
+                 "\(f($g | map(.reports_per_s) | mean; 1)) reports/s booked (\($g | map(.reports_failed) | add) not 200)"
+                 + (if ($c | on) then ", \($ingest.keys_per_report // "?") keys each, in \(f($g | map(.report_mean_ms) | mean; 0)) ms on average as the server timed it; the reporter totals: allowed sent \($ingest.allowed_sent // "?") = booked \($ingest.allowed_booked // "?")" else "" end)
                else "–" end) as $side
-            | "| \(.load) | \(f(.tps; 0)) | \($tps_ratio) | \(.errors) | \(f(.p50_ms; 1)) | \(f(.p99_ms; 1)) | \(f(.server_ms; 3)) | \($cpu_ratio) | \(f(.pg_ms; 3)) | \(f(.hit_ratio; 4))\(lapses([.])) | \(f(.rss_mb; 0)) / \(f(.hwm_mb; 0)) | \(f(.side_client_pct; 0)) | \(f(.foreign_pct; 0)) | \($side) |"' \
+            | "| \($c.load) | \($g | length) | \(f($g | map(.tps) | mean; 0)) | \($tps_ratio) | \($g | map(.errors) | add) | \(f($g | map(.p50_ms) | median; 1)) | \(f($g | map(.p99_ms) | median; 1)) | \(f($g | map(.server_ms) | mean; 3)) | \($cpu_ratio) | \(f($g | map(.pg_ms) | mean; 3)) | \(f($g | map(.hit_ratio) | min; 4))\(lapses($g)) | \(f($g | map(.rss_mb) | max; 0)) / \(f($g | map(.hwm_mb) | max; 0)) | \(f($g | map(.side_client_pct) | mean; 0)) | \(f($g | map(.foreign_pct) | max; 0)) | \($side) |"' \
+            "$WORK/rows.jsonl"
+        echo
+        echo "Tokens/s pair by pair, in the order measured (running, paused: their ratio):"
+        echo
+        jq -s -r "$JQ_DEFS"'
+            side | map(select(.segment != null)) | group_by(.segment)[] | . as $w
+            | "- \($w[0].segment): " + ($w | group_by(.pair) | map("\(map(if on then "**\(f(.tps; 0))**" else f(.tps; 0) end) | join(" → ")) (\(f((map(select(on))[0].tps) / (map(select(on | not))[0].tps); 2)))") | join(", "))' \
             "$WORK/rows.jsonl"
         echo
         echo "status lists: bench/status.lua fetches every list with gzip at about $STATUS_RATE/s, half of the requests with If-None-Match; bench/changes.lua has the admin API disable or enable one of $CHANGE_POOL keys outside the traffic about $STATUS_CHANGES time(s) a second, each change making the next fetch re-sign its list."
         echo "usage ingest: bench/IngestBench.java, 2 threads posting up to $INGEST_RATE reports/s of $INGEST_KEYS keys each to POST /admin/v1/usage-reports."
-        echo "÷ plain rows: against the mean of the plain rows measured right before and right after that side row (tokens/s, and server CPU per token). Before these rows, after the rounds: ${SIDE_SETTLE} s of the token traffic with both side loads at once, so they measure a server that has compiled all these paths; their peak RSS (VmHWM) includes that settling, all loads at once."
-        echo "Side-load rates are what the server answered in the measured window (its http_server_requests metrics; re-signs from its debug log). Server and PostgreSQL CPU per token include the side load's work. side clients' CPU %: the side load's own clients (the wrks and the IngestBench JVM), on the same cores as the server, so part of any dent; foreign CPU leaves them out."
+        echo "Windows: for each side load, its clients started, ${WARMUP} s of the token traffic next to them, then $SIDE_PAIRS pairs of ${SIDE_WINDOW} s windows, one with the side load running and one with its clients paused (SIGSTOP; resumed with SIGCONT, they go on at their rate), in the order running/paused, paused/running, …, each after ${SIDE_GAP} s of traffic not measured. tokens/s and CPU: means over the windows (p50/p99: medians). ÷ paused: the running windows' mean ÷ the paused windows' (tokens/s, and server CPU per token). Before these rows, after the rounds: ${SIDE_SETTLE} s of the token traffic with both side loads at once, so they measure a server that has compiled all these paths; peak RSS (VmHWM) includes that settling, all loads at once."
+        echo "Side-load rates are what the server answered in the measured windows (its http_server_requests metrics; re-signs from its debug log); the paused windows show that the clients were paused. Server and PostgreSQL CPU per token include the side load's work. side clients' CPU %: the side load's own clients (the wrks and the IngestBench JVM), on the same cores as the server, so part of any dent; foreign CPU leaves them out."
     fi
 } >"$BENCH_DIR/SCALE-RESULTS.md"
 log "wrote bench/SCALE-RESULTS.md"
